@@ -1,0 +1,1 @@
+"""Reading documents, the analysis chain and its tables, and building the index."""

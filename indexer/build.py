@@ -1,0 +1,110 @@
+"""Indexing a set of paths: read the files, analyse them, write them in one commit."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .analysis import VeilleAnalyzer, build_analyzer
+from .documents import TEXT_SUFFIXES, Document, Unreadable, find_text_files, read_document
+from .store import (
+    StoreError,
+    create_index,
+    index_analyzer,
+    index_exists,
+    open_index,
+    replace_index,
+    write_documents,
+)
+
+Warn = Callable[[str], None]
+
+
+@dataclass
+class IndexSummary:
+    indexed: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"indexed {self.indexed} document{'s' if self.indexed != 1 else ''}, "
+            f"skipped {self.skipped}, in {self.seconds:.2f} s"
+        )
+
+
+def index_paths(
+    directory: Path,
+    paths: Iterable[Path],
+    analyzer: VeilleAnalyzer | None = None,
+    rebuild: bool = False,
+    warn: Warn | None = None,
+) -> IndexSummary:
+    """Index the .txt files under ``paths`` into the index at ``directory``.
+
+    ``analyzer`` is the chain to build a new index with (``None``: the existing
+    index's chain, or the default one). Documents already indexed under the
+    same path are replaced. With ``rebuild`` the index is built anew in a
+    separate folder and swapped in only once complete.
+    """
+    started = time.perf_counter()
+    summary = IndexSummary()
+
+    def note(message: str) -> None:
+        summary.warnings.append(message)
+        if warn:
+            warn(message)
+
+    exists = index_exists(directory)
+    if exists and not rebuild:
+        ix = open_index(directory)
+        current = index_analyzer(ix)
+        if analyzer is not None and analyzer != current:
+            raise StoreError(
+                "the synonym or variant table differs from the one this index was built "
+                "with: add --rebuild to index these paths anew with it"
+            )
+        documents = _read_all(paths, summary, note)
+        summary.indexed = write_documents(ix, documents)
+    else:
+        if directory.exists() and not exists and _has_files(directory):
+            raise StoreError(f"{directory} exists and is not a veille index; not touching it")
+        if analyzer is None:
+            analyzer = build_analyzer()
+        fresh = directory.with_name(directory.name + ".new")
+        if fresh.exists():
+            shutil.rmtree(fresh)
+        try:
+            ix = create_index(fresh, analyzer)
+            summary.indexed = write_documents(ix, _read_all(paths, summary, note))
+            replace_index(fresh, directory)
+        finally:
+            if fresh.exists():
+                shutil.rmtree(fresh, ignore_errors=True)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _has_files(directory: Path) -> bool:
+    return directory.is_file() or (directory.is_dir() and any(directory.iterdir()))
+
+
+def _read_all(paths: Iterable[Path], summary: IndexSummary, note: Warn) -> Iterator[Document]:
+    for path in find_text_files(paths):
+        if not path.name.lower().endswith(TEXT_SUFFIXES):
+            summary.skipped += 1
+            note(f"{path}: skipped, not a .txt file")
+            continue
+        try:
+            doc, warning = read_document(path)
+        except Unreadable as exc:
+            summary.skipped += 1
+            note(f"{path}: skipped, {exc}")
+            continue
+        if warning:
+            note(f"{path}: {warning}")
+        yield doc

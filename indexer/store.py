@@ -1,0 +1,154 @@
+"""The Whoosh index on disk: its schema, where it lives, opening it and writing to it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.index import EmptyIndexError, Index, LockError
+
+from .analysis import ANALYSIS_VERSION, VeilleAnalyzer
+from .documents import Document
+
+INDEX_ENV = "VEILLE_INDEX"
+META_FILE = "veille.json"
+TITLE_BOOST = 2.0
+LOCK_WAIT_SECONDS = 5.0
+
+
+class StoreError(Exception):
+    """The index cannot be opened or written; the message says why and what to do."""
+
+
+def default_index_dir() -> Path:
+    """The per-user data folder: $XDG_DATA_HOME/veille/index on Linux."""
+    if sys.platform.startswith("linux") or os.environ.get("XDG_DATA_HOME"):
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+        return base / "veille" / "index"
+    return Path(click.get_app_dir("veille")) / "index"
+
+
+def make_schema(analyzer: VeilleAnalyzer) -> Schema:
+    return Schema(
+        path=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=analyzer, stored=True),
+        size=STORED(),
+        mtime=STORED(),
+    )
+
+
+def index_exists(directory: Path) -> bool:
+    return directory.is_dir() and whoosh_index.exists_in(str(directory))
+
+
+def open_index(directory: Path) -> Index:
+    """Open an existing veille index, or raise StoreError saying what is wrong."""
+    if not directory.exists():
+        raise StoreError(f"no index at {directory}: run `veille index` first")
+    if not index_exists(directory):
+        raise StoreError(f"{directory} is not a veille index")
+    _check_meta(directory)
+    try:
+        return whoosh_index.open_dir(str(directory))
+    except (EmptyIndexError, OSError, ValueError, EOFError) as exc:
+        raise StoreError(f"cannot open the index at {directory}: {exc}") from None
+    except Exception as exc:  # an unpickling error from a damaged or foreign index
+        raise StoreError(f"cannot open the index at {directory}: {type(exc).__name__}") from None
+
+
+def _check_meta(directory: Path) -> None:
+    try:
+        meta = json.loads((directory / META_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        raise StoreError(f"{directory} is not a veille index (no readable {META_FILE})") from None
+    if meta.get("analysis_version") != ANALYSIS_VERSION:
+        raise StoreError(
+            f"the index at {directory} was built by another version of veille: "
+            "run `veille index --rebuild`"
+        )
+
+
+def create_index(directory: Path, analyzer: VeilleAnalyzer) -> Index:
+    """Create an empty index; refuse to overwrite a folder that holds something else."""
+    if directory.exists() and any(directory.iterdir()) and not index_exists(directory):
+        raise StoreError(f"{directory} exists and is not a veille index; not touching it")
+    directory.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(directory), make_schema(analyzer))
+    (directory / META_FILE).write_text(
+        json.dumps({"analysis_version": ANALYSIS_VERSION}) + "\n", "utf-8"
+    )
+    return ix
+
+
+def replace_index(fresh: Path, directory: Path) -> None:
+    """Put the index built in ``fresh`` in place of the one in ``directory``.
+
+    The old index stays whole until the new one is complete, so a rebuild that
+    fails or is interrupted loses nothing.
+    """
+    old = directory.with_name(directory.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if directory.exists():
+        directory.rename(old)
+    fresh.rename(directory)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def write_documents(ix: Index, documents: Iterable[Document]) -> int:
+    """Add or replace documents (keyed by path) in one commit; return how many.
+
+    Any failure cancels the write: the index keeps its last committed state and
+    is left unlocked.
+    """
+    try:
+        writer = ix.writer(timeout=LOCK_WAIT_SECONDS)
+    except LockError:
+        raise StoreError(
+            "the index is being written by another `veille index`; try again when it is done"
+        ) from None
+    count = 0
+    try:
+        for doc in documents:
+            writer.update_document(
+                path=doc.path, title=doc.title, body=doc.body, size=doc.size, mtime=doc.mtime
+            )
+            count += 1
+        writer.commit()
+    except BaseException:
+        abandon(writer)
+        raise
+    return count
+
+
+def abandon(writer) -> None:
+    """Cancel a writer whatever state it is in, and release its lock."""
+    if getattr(writer, "is_closed", False):
+        return
+    try:
+        writer.cancel()
+    except Exception:
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            try:
+                lock.release()
+            except Exception:
+                pass
+        writer.is_closed = True
+
+
+def index_analyzer(ix: Index) -> VeilleAnalyzer:
+    """The chain the index was built with (its tables are stored in the schema)."""
+    analyzer = ix.schema["body"].analyzer
+    if not isinstance(analyzer, VeilleAnalyzer):
+        raise StoreError("the index was not built by veille: run `veille index --rebuild`")
+    return analyzer

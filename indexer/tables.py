@@ -1,0 +1,145 @@
+"""Plain-text tables the analysis chain reads: word lists and synonym files.
+
+Synonym and variant files use the Solr / Elasticsearch ``synonyms.txt`` format:
+
+    # a comment
+    OTAN, NATO                      equivalent: each finds the others
+    UE, Union européenne            entries may have several words
+    Kremlin => Moscou               one way: a query for the left finds the right
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+
+Analyze = Callable[[str], tuple[str, ...]]
+
+
+class TableError(ValueError):
+    """A table file has a line that cannot be read; the message names file and line."""
+
+
+def data_text(name: str) -> str:
+    """Return the text of a data file shipped in ``indexer/data``."""
+    return resources.files("veille.indexer").joinpath("data", name).read_text("utf-8")
+
+
+def word_list(text: str) -> frozenset[str]:
+    """Parse a one-word-a-line list; blank lines and ``#`` comments are ignored."""
+    words = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return frozenset(w for w in words if w)
+
+
+@dataclass
+class Rule:
+    """What to do when a run of normalized tokens is seen."""
+
+    match: tuple[str, ...]
+    canonical: str | None = None  # equivalence: the token every member indexes as
+    expansions: list[tuple[str, ...]] = field(default_factory=list)  # one way, query only
+
+
+@dataclass
+class SynonymTable:
+    """Rules keyed by their first token, longest first, ready for matching."""
+
+    rules: dict[str, list[Rule]]
+    longest: int
+
+    def __bool__(self) -> bool:
+        return bool(self.rules)
+
+
+def parse_synonyms(text: str, source: str, analyze: Analyze) -> SynonymTable:
+    """Parse a synonyms file; each entry is normalized with ``analyze``."""
+    groups: list[list[tuple[str, ...]]] = []
+    one_way: list[tuple[list[tuple[str, ...]], list[tuple[str, ...]]]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = _strip_comment(raw)
+        if not line:
+            continue
+        where = f"{source}, line {number}"
+        if line.count("=>") > 1:
+            raise TableError(f"{where}: more than one '=>' in {raw.strip()!r}")
+        if "=>" in line:
+            left, right = line.split("=>")
+            one_way.append((_entries(left, where, analyze), _entries(right, where, analyze)))
+        else:
+            if "," not in line:
+                raise TableError(
+                    f"{where}: {raw.strip()!r} needs at least two entries separated by commas"
+                )
+            groups.append(_entries(line, where, analyze))
+    return _build(_merge_groups(groups), one_way)
+
+
+def _strip_comment(line: str) -> str:
+    return line.split("#", 1)[0].strip() if "#" in line else line.strip()
+
+
+def _entries(part: str, where: str, analyze: Analyze) -> list[tuple[str, ...]]:
+    entries = []
+    for raw in part.split(","):
+        raw = raw.strip()
+        if not raw:
+            raise TableError(
+                f"{where}: empty entry (two commas in a row, or a comma or '=>' at an end)"
+            )
+        tokens = analyze(raw)
+        if not tokens:
+            raise TableError(f"{where}: {raw!r} has no searchable word (only stop words?)")
+        if tokens not in entries:
+            entries.append(tokens)
+    return entries
+
+
+def _merge_groups(groups: list[list[tuple[str, ...]]]) -> list[list[tuple[str, ...]]]:
+    """Join groups that share an entry, as Solr does, keeping first-seen order."""
+    merged: list[list[tuple[str, ...]]] = []
+    for group in groups:
+        overlapping = [m for m in merged if any(e in m for e in group)]
+        target = overlapping[0] if overlapping else []
+        if not overlapping:
+            merged.append(target)
+        for other in overlapping[1:]:
+            target.extend(e for e in other if e not in target)
+            merged.remove(other)
+        target.extend(e for e in group if e not in target)
+    return merged
+
+
+def _canonical(entry: tuple[str, ...]) -> str:
+    return "_".join(entry)
+
+
+def _build(
+    groups: Iterable[list[tuple[str, ...]]],
+    one_way: Iterable[tuple[list[tuple[str, ...]], list[tuple[str, ...]]]],
+) -> SynonymTable:
+    by_match: dict[tuple[str, ...], Rule] = {}
+    for group in groups:
+        canonical = _canonical(group[0])
+        for entry in group:
+            by_match[entry] = Rule(entry, canonical=canonical)
+
+    def index_form(entry: tuple[str, ...]) -> tuple[str, ...]:
+        rule = by_match.get(entry)
+        return (rule.canonical,) if rule and rule.canonical else entry
+
+    for lefts, rights in one_way:
+        for left in lefts:
+            rule = by_match.setdefault(left, Rule(left))
+            for right in rights:
+                form = index_form(right)
+                if form != index_form(left) and form not in rule.expansions:
+                    rule.expansions.append(form)
+
+    rules: dict[str, list[Rule]] = {}
+    for rule in by_match.values():
+        rules.setdefault(rule.match[0], []).append(rule)
+    for candidates in rules.values():
+        candidates.sort(key=lambda r: len(r.match), reverse=True)
+    longest = max((len(m) for m in by_match), default=0)
+    return SynonymTable(rules, longest)

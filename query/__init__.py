@@ -1,0 +1,1 @@
+"""Parsing queries, searching the index, presenting results, and the command line."""

@@ -1,0 +1,256 @@
+"""The ``veille`` command line: index, search, analyze."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from veille.corpus import CORPUS_DIR
+from veille.indexer.analysis import VeilleAnalyzer, build_analyzer
+from veille.indexer.build import index_paths
+from veille.indexer.store import (
+    INDEX_ENV,
+    StoreError,
+    default_index_dir,
+    index_analyzer,
+    index_exists,
+    open_index,
+)
+from veille.indexer.tables import TableError
+
+from .parser import QueryError
+from .search import MAX_LIMIT, search
+from .snippets import to_terminal
+
+
+class VeilleError(click.ClickException):
+    """An error reported in one line; exit code 2, like grep's errors."""
+
+    exit_code = 2
+
+
+def index_option(command):
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar=INDEX_ENV,
+        show_envvar=True,
+        help="Index folder. Default: a per-user data folder "
+        "($XDG_DATA_HOME/veille/index on Linux).",
+    )(command)
+
+
+def resolve_index(index_dir: Path | None) -> Path:
+    return (index_dir or default_index_dir()).expanduser()
+
+
+def load_table(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise VeilleError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def make_analyzer(synonyms: Path | None, variants: Path | None) -> VeilleAnalyzer | None:
+    """The chain with the tables given on the command line, or None if none was given."""
+    if synonyms is None and variants is None:
+        return None
+    try:
+        return build_analyzer(
+            load_table(synonyms),
+            load_table(variants),
+            str(synonyms or "synonyms file"),
+            str(variants or "variants file"),
+        )
+    except TableError as exc:
+        raise VeilleError(str(exc)) from None
+
+
+def warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+def use_color() -> bool | None:
+    """None lets click decide (a terminal gets color); NO_COLOR turns it off."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="veille")
+def cli():
+    """Search news articles whichever way they spell a name.
+
+    Index a folder of .txt articles with `veille index FOLDER`, then search it
+    with `veille search QUERY`. Kiev finds Kyiv and Київ, NATO finds OTAN,
+    securite finds sécurité.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@index_option
+@click.option(
+    "--synonyms",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Synonym file (synonyms.txt format) to use instead of the shipped one.",
+)
+@click.option(
+    "--variants",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Name-variant file (same format) to use instead of the shipped one.",
+)
+@click.option("--rebuild", is_flag=True, help="Start the index from scratch with these paths.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def index(paths, index_dir, synonyms, variants, rebuild, as_json):
+    """Index .txt files and folders of them (the bundled articles if no PATH).
+
+    The first non-empty line of a file is its title, the rest its body.
+    Indexing a file again replaces it. Files that are not UTF-8 are read as
+    Windows-1252; empty and binary files are skipped with a warning.
+    """
+    directory = resolve_index(index_dir)
+    analyzer = make_analyzer(synonyms, variants)
+    targets = list(paths) or [CORPUS_DIR]
+    try:
+        summary = index_paths(directory, targets, analyzer, rebuild=rebuild, warn=warn)
+    except StoreError as exc:
+        raise VeilleError(str(exc)) from None
+    except OSError as exc:
+        raise VeilleError(f"cannot write the index at {directory}: {exc.strerror or exc}") from None
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "index": str(directory),
+                    "indexed": summary.indexed,
+                    "skipped": summary.skipped,
+                    "seconds": round(summary.seconds, 3),
+                    "warnings": summary.warnings,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        click.echo(summary.line())
+
+
+@cli.command(name="search")
+@click.argument("query", nargs=-1, required=True)
+@index_option
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(1, MAX_LIMIT),
+    default=10,
+    show_default=True,
+    help="Hits per page.",
+)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="Page of hits.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object.")
+def search_command(query, index_dir, limit, page, as_json):
+    """Search the index; print the best hits first, with highlighted snippets.
+
+    All words are required. Use "quoted phrases", OR, NOT or -word,
+    parentheses, title:word, and word* for a prefix. Exit status: 0 with hits,
+    1 with none, 2 on an error. With no index yet, the bundled articles are
+    indexed first.
+    """
+    text = " ".join(query)
+    directory = resolve_index(index_dir)
+    try:
+        if not index_exists(directory) and not _has_content(directory):
+            click.echo(f"No index at {directory} yet: indexing the bundled articles.", err=True)
+            summary = index_paths(directory, [CORPUS_DIR], warn=warn)
+            click.echo(summary.line(), err=True)
+        ix = open_index(directory)
+        result = search(ix, text, limit=limit, page=page)
+    except (StoreError, QueryError) as exc:
+        raise VeilleError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print_hits(result)
+    click.get_current_context().exit(0 if result.total else 1)
+
+
+def _has_content(directory: Path) -> bool:
+    return directory.exists() and (not directory.is_dir() or any(directory.iterdir()))
+
+
+def print_hits(result) -> None:
+    color = use_color()
+    if not result.total:
+        click.echo(f"No match for {result.query!r}.", err=True)
+        return
+    first = (result.page - 1) * result.limit + 1
+    last = first + len(result.hits) - 1
+    shown = f"{first}-{last}" if result.hits else "none"
+    click.echo(f"{result.total} match{'es' if result.total != 1 else ''} (showing {shown})")
+    for hit in result.hits:
+        click.echo()
+        click.echo(f"{hit.rank}. " + click.style(hit.title, bold=True), color=color)
+        click.echo(f"   {hit.path}  (score {hit.score:.2f})")
+        click.echo(f"   {to_terminal(hit.snippet)}", color=color)
+
+
+@cli.command()
+@click.argument("text", nargs=-1, required=True)
+@index_option
+@click.option(
+    "--synonyms",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Analyse with this synonym file instead of the index's.",
+)
+@click.option(
+    "--variants",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Analyse with this name-variant file instead of the index's.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["index", "query"]),
+    default="index",
+    show_default=True,
+    help="Analyse as a document is indexed, or as a query is.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the tokens as JSON.")
+def analyze(text, index_dir, synonyms, variants, mode, as_json):
+    """Show the tokens the analysis chain makes of TEXT, to see why something matches.
+
+    Uses the chain the index was built with (or the default chain if there is
+    no index). Tokens on the same position are synonyms of each other.
+    """
+    value = " ".join(text)
+    analyzer = make_analyzer(synonyms, variants)
+    if analyzer is None:
+        directory = resolve_index(index_dir)
+        try:
+            analyzer = index_analyzer(open_index(directory)) if index_exists(directory) else None
+        except StoreError as exc:
+            raise VeilleError(str(exc)) from None
+        analyzer = analyzer or build_analyzer()
+    tokens = [
+        {
+            "token": t.text,
+            "position": t.pos,
+            "start": t.startchar,
+            "end": t.endchar,
+            "source": value[t.startchar : t.endchar],
+        }
+        for t in analyzer(value, mode=mode, chars=True, positions=True)
+    ]
+    if as_json:
+        click.echo(json.dumps({"text": value, "mode": mode, "tokens": tokens}, ensure_ascii=False))
+        return
+    for tok in tokens:
+        click.echo(f"{tok['position']:>4}  {tok['token']:<20} {tok['source']}")
+
+
+def main() -> None:
+    cli(prog_name="veille")

@@ -1,0 +1,76 @@
+"""Running a query against the index and collecting ranked hits with snippets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import scoring
+from whoosh.index import Index
+
+from veille.indexer.store import index_analyzer
+
+from .parser import parse_query
+from .snippets import SegmentFormatter, Segments, leading_text, make_fragmenter, to_html
+
+MAX_LIMIT = 1000
+SNIPPET_FRAGMENTS = 2
+
+
+@dataclass
+class Hit:
+    rank: int
+    path: str
+    title: str
+    score: float
+    snippet: Segments = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "rank": self.rank,
+            "path": self.path,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "snippet": to_html(self.snippet),
+        }
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    limit: int
+    hits: list[Hit]
+
+    def as_json(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "limit": self.limit,
+            "hits": [hit.as_json() for hit in self.hits],
+        }
+
+
+def search(ix: Index, text: str, limit: int = 10, page: int = 1) -> SearchResult:
+    """Run ``text`` (veille query syntax) and return one page of ranked hits.
+
+    Raises ``parser.QueryError`` for a query that cannot be run.
+    """
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+    if page < 1:
+        raise ValueError("page must be 1 or more")
+    analyzer = index_analyzer(ix)
+    with ix.searcher(weighting=scoring.BM25F()) as searcher:
+        q = parse_query(text, analyzer, searcher.reader())
+        results = searcher.search_page(q, page, pagelen=limit, terms=True)
+        results.results.fragmenter = make_fragmenter()
+        results.results.formatter = SegmentFormatter()
+        hits = []
+        offset = (page - 1) * limit
+        if offset < results.total:
+            for i, hit in enumerate(results):
+                snippet = hit.highlights("body", top=SNIPPET_FRAGMENTS) or leading_text(hit["body"])
+                hits.append(Hit(offset + i + 1, hit["path"], hit["title"], hit.score, snippet))
+        return SearchResult(text, results.total, page, limit, hits)
