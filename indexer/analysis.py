@@ -89,6 +89,8 @@ class ElisionFilter(Filter):
             cut = t.text.find("'")
             if cut > 0 and t.text[:cut] in elisions:
                 t.text = t.text[cut + 1 :]
+                if t.chars:  # the prefix is ASCII, so as long in the original
+                    t.startchar += cut + 1
             yield t
 
 
@@ -204,8 +206,7 @@ class SynonymFilter(Filter):
         for rule in self.table.rules.get(window[0].text, ()):
             n = len(rule.match)
             if n <= len(window) and all(
-                window[i].text == rule.match[i] and (i == 0 or window[i].posinc)
-                for i in range(n)
+                window[i].text == rule.match[i] and (i == 0 or window[i].posinc) for i in range(n)
             ):
                 return rule
         return None

@@ -2,7 +2,8 @@
 
 It only undoes inflection a reader would call "the same word": plurals
 (garanties -> garanti), feminine forms (ukrainienne -> ukrainien) and a final
-mute e (sécurité and securite -> securit). It never strips derivational
+mute e (sécurité and securite -> securit), except
+after another e (armée stays apart from arme). It never strips derivational
 suffixes such as -ité or -ment, which join words a reader would keep apart.
 Because it runs after accent folding, accented and unaccented spellings always
 get the same stem.
@@ -34,8 +35,8 @@ def french_light_stem(word: str) -> str:
         if len(w) >= min_len and w.endswith(suffix):
             w = w[: -len(suffix)] + replacement
             break
-    if len(w) > 4 and w.endswith("e"):
-        w = w[:-1]
+    if len(w) > 4 and w.endswith("e") and not w.endswith("ee"):
+        w = w[:-1]  # a mute e; -ee (armée) stays, so armée and arme stay apart
     return w
 
 

@@ -92,7 +92,7 @@ def cli():
     """
 
 
-@cli.command()
+@cli.command(short_help="Index .txt files and folders of them.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @index_option
 @click.option(
@@ -140,7 +140,7 @@ def index(paths, index_dir, synonyms, variants, rebuild, as_json):
         click.echo(summary.line())
 
 
-@cli.command(name="search")
+@cli.command(name="search", short_help="Search the index, best hits first.")
 @click.argument("query", nargs=-1, required=True)
 @index_option
 @click.option(
@@ -199,7 +199,7 @@ def print_hits(result) -> None:
         click.echo(f"   {to_terminal(hit.snippet)}", color=color)
 
 
-@cli.command()
+@cli.command(short_help="Show the tokens the chain makes of TEXT.")
 @click.argument("text", nargs=-1, required=True)
 @index_option
 @click.option(

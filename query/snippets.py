@@ -15,7 +15,6 @@ from whoosh.highlight import ContextFragmenter, Formatter
 
 Segments = list[tuple[str, bool]]
 
-ELLIPSIS = " … "
 _SPACES = re.compile(r"\s+")
 
 
@@ -25,7 +24,7 @@ class SegmentFormatter(Formatter):
     def format_fragment(self, fragment, replace=False) -> Segments:
         text = fragment.text
         start, end = _word_bounds(text, fragment.startchar, fragment.endchar)
-        segments: Segments = [] if start == 0 else [("…", False)]
+        segments: Segments = [] if start == 0 else [("… ", False)]
         index = start
         for t in sorted(fragment.matches, key=lambda t: (t.startchar, t.startchar - t.endchar)):
             if t.startchar is None or t.startchar < index:
@@ -37,17 +36,18 @@ class SegmentFormatter(Formatter):
         if end > index:
             segments.append((text[index:end], False))
         if end < len(text):
-            segments.append(("…", False))
+            segments.append((" …", False))
         return segments
 
     def format(self, fragments, replace=False) -> Segments:
         out: Segments = []
         for i, fragment in enumerate(sorted(fragments, key=lambda f: f.startchar)):
             segments = self.format_fragment(fragment)
-            if i and out and out[-1] == ("…", False) and segments[:1] == [("…", False)]:
+            if i and out and out[-1] == (" …", False) and segments[:1] == [("… ", False)]:
+                out[-1] = (" … ", False)
                 segments = segments[1:]
             out.extend(segments)
-        return [(_SPACES.sub(" ", text), matched) for text, matched in out]
+        return [(_SPACES.sub(" ", text), matched) for text, matched in out if text]
 
 
 def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -71,7 +71,7 @@ def leading_text(text: str, chars: int = 200) -> Segments:
     if len(text) <= chars:
         return [(text, False)] if text else []
     cut = text.rfind(" ", 0, chars)
-    return [(text[: cut if cut > 0 else chars], False), ("…", False)]
+    return [(text[: cut if cut > 0 else chars], False), (" …", False)]
 
 
 def to_html(segments: Segments) -> str:

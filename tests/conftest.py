@@ -1,0 +1,78 @@
+"""Shared fixtures: indexes built in temporary folders, and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from veille.corpus import CORPUS_DIR
+from veille.indexer.analysis import build_analyzer
+from veille.indexer.build import index_paths
+from veille.indexer.store import open_index
+from veille.query.cli import cli
+from veille.query.search import search
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    return build_analyzer()
+
+
+def write_articles(folder: Path, articles: dict[str, str]) -> Path:
+    """Write {file name: text} into folder and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in articles.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return folder
+
+
+@pytest.fixture
+def make_index(tmp_path):
+    """Build an index of {file name: text} and return its folder."""
+    counter = iter(range(1000))
+
+    def build(articles: dict[str, str], **kwargs) -> Path:
+        n = next(counter)
+        docs = write_articles(tmp_path / f"docs{n}", articles)
+        directory = tmp_path / f"index{n}"
+        index_paths(directory, [docs], **kwargs)
+        return directory
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("corpus") / "index"
+    index_paths(directory, [CORPUS_DIR])
+    return directory
+
+
+def found(directory: Path, query: str, limit: int = 100) -> list[str]:
+    """File names of the hits for query, best first."""
+    result = search(open_index(directory), query, limit=limit)
+    return [Path(h.path).name for h in result.hits]
+
+
+@pytest.fixture
+def run(corpus_index):
+    """Run the CLI in-process against the bundled-corpus index."""
+    runner = CliRunner()
+
+    def invoke(*args, index: Path | None = None, env: dict | None = None):
+        full_env = {"VEILLE_INDEX": str(index or corpus_index), "NO_COLOR": None}
+        full_env.update(env or {})
+        return runner.invoke(cli, list(args), env=full_env, catch_exceptions=False)
+
+    return invoke
+
+
+def json_hits(result) -> list[str]:
+    return [Path(h["path"]).name for h in json.loads(result.stdout)["hits"]]

@@ -1,0 +1,241 @@
+"""Each filter of the analysis chain, alone."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh.analysis import LowercaseFilter
+
+from veille.indexer.analysis import (
+    AccentFoldingFilter,
+    ApostropheFilter,
+    ElisionFilter,
+    FrenchStemFilter,
+    PositionFilter,
+    StopFilter,
+    SynonymFilter,
+    VariantKeyFilter,
+    WordTokenizer,
+    stemming_chain,
+)
+from veille.indexer.stemming import french_light_stem
+from veille.indexer.tables import data_text, parse_synonyms, word_list
+from veille.indexer.variants import variant_key
+
+
+def texts(chain, value, **kwargs):
+    return [t.text for t in chain(value, **kwargs)]
+
+
+def through(*filters):
+    """A chain of the tokenizer and the given filters only."""
+    chain = WordTokenizer()
+    for f in filters:
+        chain = chain | f
+    return chain
+
+
+class TestWordTokenizer:
+    def test_punctuation_and_guillemets_never_become_tokens(self):
+        assert texts(WordTokenizer(), "« invité spécial » — “oui” !") == [
+            "invité",
+            "spécial",
+            "oui",
+        ]
+
+    def test_apostrophes_stay_inside_words(self):
+        assert texts(WordTokenizer(), "l'Ukraine l’Ukraine Lugans'k") == [
+            "l'Ukraine",
+            "l’Ukraine",
+            "Lugans'k",
+        ]
+
+    def test_hyphens_split_words_in_order(self):
+        assert texts(WordTokenizer(), "cessez-le-feu") == ["cessez", "le", "feu"]
+
+    def test_char_offsets_point_into_the_original(self):
+        value = "À Kiev, l’OTAN"
+        tokens = [(t.startchar, t.endchar) for t in WordTokenizer()(value, chars=True)]
+        assert [value[s:e] for s, e in tokens] == ["À", "Kiev", "l’OTAN"]
+
+    def test_decomposed_accents_stay_in_the_word(self):
+        assert texts(WordTokenizer(), "se\u0301curite\u0301") == ["se\u0301curite\u0301"]
+
+
+class TestAccentFoldingFilter:
+    @pytest.mark.parametrize(
+        "word, folded",
+        [
+            ("sécurité", "securite"),
+            ("SÉCURITÉ", "SECURITE"),
+            ("œuvre", "oeuvre"),
+            ("Æsir", "AEsir"),
+            ("ﬁnale", "finale"),
+            ("Київ", "Kiyiv"),
+            ("Запоріжжя", "Zaporizhzhia"),
+            ("l’Ukraine", "l'Ukraine"),
+        ],
+    )
+    def test_folds_to_ascii(self, word, folded):
+        assert texts(through(AccentFoldingFilter()), word) == [folded]
+
+    def test_drops_tokens_with_nothing_left(self):
+        assert texts(through(AccentFoldingFilter()), "\u0301 abc") == ["abc"]
+
+
+class TestElisionFilter:
+    chain = through(
+        AccentFoldingFilter(),
+        LowercaseFilter(),
+        ElisionFilter(word_list(data_text("elisions.txt"))),
+    )
+
+    @pytest.mark.parametrize(
+        "text, expected",
+        [
+            ("l'Ukraine", "ukraine"),
+            ("l’Ukraine", "ukraine"),
+            ("d'après", "apres"),
+            ("qu'il", "il"),
+            ("jusqu’à", "a"),
+            ("lorsqu'elle", "elle"),
+            ("puisqu'on", "on"),
+            ("c'est", "est"),
+            ("aujourd'hui", "aujourd'hui"),
+        ],
+    )
+    def test_elided_prefixes_go(self, text, expected):
+        assert texts(self.chain, text) == [expected]
+
+
+def test_apostrophe_filter_removes_soft_signs():
+    chain = through(AccentFoldingFilter(), LowercaseFilter(), ApostropheFilter())
+    assert texts(chain, "Луганськ Lugans'k") == ["lugansk", "lugansk"]
+
+
+def test_stop_filter_drops_listed_words_only():
+    chain = through(LowercaseFilter(), StopFilter(frozenset({"de", "la"})))
+    assert texts(chain, "garanties de la sécurité") == ["garanties", "sécurité"]
+
+
+def test_stop_words_do_not_leave_position_gaps():
+    chain = through(LowercaseFilter(), StopFilter(frozenset({"de"})), PositionFilter())
+    assert [(t.text, t.pos) for t in chain("garanties de sécurité")] == [
+        ("garanties", 0),
+        ("sécurité", 1),
+    ]
+
+
+class TestFrenchStem:
+    @pytest.mark.parametrize(
+        "words",
+        [
+            ("garantie", "garanties"),
+            ("securite", "securites"),
+            ("ukrainien", "ukrainienne", "ukrainiens", "ukrainiennes"),
+            ("europeen", "europeenne", "europeens"),
+            ("journal", "journaux"),
+            ("bureau", "bureaux"),
+            ("offensif", "offensive"),
+            ("directeur", "directrice"),
+            ("chercheur", "chercheuse"),
+            ("premier", "premiere"),
+            ("armee", "armees"),
+            ("arme", "armes"),
+        ],
+    )
+    def test_forms_of_a_word_share_a_stem(self, words):
+        assert len({french_light_stem(w) for w in words}) == 1
+
+    @pytest.mark.parametrize(
+        "a, b", [("arme", "armee"), ("crime", "crimee"), ("mer", "mere"), ("paix", "pai")]
+    )
+    def test_different_words_keep_different_stems(self, a, b):
+        assert french_light_stem(a) != french_light_stem(b)
+
+    def test_accents_do_not_change_the_stem_through_the_chain(self):
+        chain = stemming_chain()
+        assert texts(chain, "sécurité securite SÉCURITÉ sécurités") == ["securit"] * 4
+
+    def test_numbers_and_short_words_are_left_alone(self):
+        chain = through(FrenchStemFilter())
+        assert texts(chain, "2022 G7 gaz") == ["2022", "G7", "gaz"]
+
+
+class TestVariantKey:
+    @pytest.mark.parametrize(
+        "spellings",
+        [
+            ("zaporizhzhia", "zaporizhia", "zaporijia"),
+            ("luhansk", "louhansk"),
+            ("zelensky", "zelenskyy", "zelenski", "zelenskii", "zelenskiy"),
+            ("dmitry", "dmitri", "dmitrii"),
+            ("odessa", "odesa"),
+            ("mariupol", "marioupol"),
+            ("kharkiv", "harkiv"),
+        ],
+    )
+    def test_rules_join_transliterations(self, spellings):
+        assert len({variant_key(s) for s in spellings}) == 1
+
+    @pytest.mark.parametrize(
+        "a, b", [("kiel", "kiev"), ("kherson", "kharkiv"), ("melitopol", "mariupol")]
+    )
+    def test_rules_keep_distinct_names_apart(self, a, b):
+        assert variant_key(a) != variant_key(b)
+
+    def test_listed_exceptions_are_left_as_they_are(self):
+        f = VariantKeyFilter(frozenset({"poisson"}))
+        chain = through(f)
+        assert texts(chain, "poisson poison odessa") == ["poisson", "poison", "odesa"]
+
+    def test_shipped_exceptions_keep_dictionary_words_apart(self, analyzer):
+        pairs = [
+            ("poisson", "poison"),
+            ("roue", "rue"),
+            ("mousse", "muse"),
+            ("russe", "ruse"),
+            ("dessert", "désert"),
+            ("good", "god"),
+            ("bouche", "bûche"),
+        ]
+        for a, b in pairs:
+            assert analyzer.terms(a) != analyzer.terms(b), (a, b)
+
+
+def lowercase_analyze(text):
+    return tuple(text.lower().split())
+
+
+class TestSynonymFilter:
+    table = parse_synonyms(
+        "otan, nato\nue, union europeenne\nkremlin => moscou\n", "test", lowercase_analyze
+    )
+
+    def chain(self):
+        return through(LowercaseFilter(), SynonymFilter(self.table), PositionFilter())
+
+    def test_one_word_entries_become_the_group_token(self):
+        assert texts(self.chain(), "NATO et OTAN") == ["otan", "et", "otan"]
+
+    def test_several_words_keep_their_words_and_stack_the_group_token_when_indexing(self):
+        tokens = [(t.text, t.pos) for t in self.chain()("l union europeenne", mode="index")]
+        assert tokens == [("l", 0), ("union", 1), ("ue", 1), ("europeenne", 2)]
+
+    def test_stacked_token_spans_the_whole_entry(self):
+        value = "union europeenne"
+        stacked = [t for t in self.chain()(value, chars=True, mode="index") if t.text == "ue"][0]
+        assert value[stacked.startchar : stacked.endchar] == "union europeenne"
+
+    def test_queries_get_the_alternatives_instead_of_stacked_tokens(self):
+        tokens = list(self.chain()("union europeenne", mode="query"))
+        assert [t.text for t in tokens] == ["union", "europeenne"]
+        assert tokens[0].span == 2 and tokens[0].alternatives == [("ue",)]
+
+    def test_one_way_rules_expand_queries_only(self):
+        query = list(self.chain()("kremlin", mode="query"))
+        assert query[0].alternatives == [("kremlin",), ("moscou",)]
+        assert texts(self.chain(), "kremlin", mode="index") == ["kremlin"]
+        assert not hasattr(list(self.chain()("moscou", mode="query"))[0], "alternatives")
+
+    def test_words_that_only_start_an_entry_pass_through(self):
+        assert texts(self.chain(), "union sovietique", mode="index") == ["union", "sovietique"]
