@@ -181,7 +181,7 @@ class QueryBuilder:
             nxt = self._peek()
             if nxt is None or nxt.kind in (")", "OR", "AND"):
                 raise QueryError("NOT needs a word after it")
-            inner = self._unary(depth)
+            inner = self._unary(depth + 1)
             return wq.Not(inner) if inner is not None else None
         if lx.kind == "(":
             if depth >= MAX_DEPTH:
