@@ -252,5 +252,49 @@ def analyze(text, index_dir, synonyms, variants, mode, as_json):
         click.echo(f"{tok['position']:>4}  {tok['token']:<20} {tok['source']}")
 
 
+@cli.command(short_help="Serve the search page, JSON API and widget over HTTP.")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="URL",
+    help="Origin allowed to call the API from a browser (repeatable; * for any). "
+    "None by default: same origin only.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Worker threads.",
+)
+def serve(index_dir, host, port, cors_origins, threads):
+    """Serve the index over HTTP with waitress: a search page at /, JSON at
+    /search?q=, the embeddable widget at /widget.js and /healthz for monitoring.
+
+    The server is read-only and answers from new documents as soon as
+    `veille index` commits them, without a restart. One log line per request
+    goes to stderr.
+    """
+    from .serve import serve as run_server
+
+    directory = resolve_index(index_dir)
+    if not index_exists(directory):
+        raise VeilleError(f"no index at {directory}: run `veille index` first")
+    try:
+        run_server(directory, host, port, threads, cors_origins)
+    except OSError as exc:
+        raise VeilleError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def main() -> None:
     cli(prog_name="veille")

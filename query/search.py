@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from whoosh import scoring
 from whoosh.index import Index
+from whoosh.searching import Searcher
 
+from veille.indexer.analysis import VeilleAnalyzer
 from veille.indexer.store import index_analyzer
 
 from .parser import parse_query
@@ -53,24 +55,34 @@ class SearchResult:
 
 
 def search(ix: Index, text: str, limit: int = 10, page: int = 1) -> SearchResult:
-    """Run ``text`` (veille query syntax) and return one page of ranked hits.
+    """Run ``text`` (veille query syntax) on ``ix`` and return one page of ranked hits.
 
     Raises ``parser.QueryError`` for a query that cannot be run.
     """
+    with open_searcher(ix) as searcher:
+        return run_search(searcher, index_analyzer(ix), text, limit, page)
+
+
+def open_searcher(ix: Index) -> Searcher:
+    return ix.searcher(weighting=scoring.BM25F())
+
+
+def run_search(
+    searcher: Searcher, analyzer: VeilleAnalyzer, text: str, limit: int = 10, page: int = 1
+) -> SearchResult:
+    """Search with an open searcher and the index's analyzer (see ``search``)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
     if page < 1:
         raise ValueError("page must be 1 or more")
-    analyzer = index_analyzer(ix)
-    with ix.searcher(weighting=scoring.BM25F()) as searcher:
-        q = parse_query(text, analyzer, searcher.reader())
-        results = searcher.search_page(q, page, pagelen=limit, terms=True)
-        results.results.fragmenter = make_fragmenter()
-        results.results.formatter = SegmentFormatter()
-        hits = []
-        offset = (page - 1) * limit
-        if offset < results.total:
-            for i, hit in enumerate(results):
-                snippet = hit.highlights("body", top=SNIPPET_FRAGMENTS) or leading_text(hit["body"])
-                hits.append(Hit(offset + i + 1, hit["path"], hit["title"], hit.score, snippet))
-        return SearchResult(text, results.total, page, limit, hits)
+    q = parse_query(text, analyzer, searcher.reader())
+    results = searcher.search_page(q, page, pagelen=limit, terms=True)
+    results.results.fragmenter = make_fragmenter()
+    results.results.formatter = SegmentFormatter()
+    hits = []
+    offset = (page - 1) * limit
+    if offset < results.total:
+        for i, hit in enumerate(results):
+            snippet = hit.highlights("body", top=SNIPPET_FRAGMENTS) or leading_text(hit["body"])
+            hits.append(Hit(offset + i + 1, hit["path"], hit["title"], hit.score, snippet))
+    return SearchResult(text, results.total, page, limit, hits)

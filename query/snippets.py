@@ -19,7 +19,13 @@ _SPACES = re.compile(r"\s+")
 
 
 class SegmentFormatter(Formatter):
-    """A Whoosh formatter that returns segments instead of a marked-up string."""
+    """A Whoosh formatter that returns segments instead of a marked-up string.
+
+    Runs of white space become one space unless ``keep_lines`` is set.
+    """
+
+    def __init__(self, keep_lines: bool = False):
+        self.keep_lines = keep_lines
 
     def format_fragment(self, fragment, replace=False) -> Segments:
         text = fragment.text
@@ -47,6 +53,8 @@ class SegmentFormatter(Formatter):
                 out[-1] = (" … ", False)
                 segments = segments[1:]
             out.extend(segments)
+        if self.keep_lines:
+            return [(text, matched) for text, matched in out if text]
         return [(_SPACES.sub(" ", text), matched) for text, matched in out if text]
 
 
@@ -77,7 +85,9 @@ def leading_text(text: str, chars: int = 200) -> Segments:
 def to_html(segments: Segments) -> str:
     """Escaped text; only the highlight marks are markup."""
     return "".join(
-        f"<mark>{html.escape(text)}</mark>" if matched else html.escape(text)
+        f"<mark>{html.escape(text, quote=False)}</mark>"
+        if matched
+        else html.escape(text, quote=False)
         for text, matched in segments
     )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,11 @@ def run(corpus_index):
 
 def json_hits(result) -> list[str]:
     return [Path(h["path"]).name for h in json.loads(result.stdout)["hits"]]
+
+
+def veille_command() -> str:
+    """The installed `veille` script of the Python running the tests."""
+    beside = Path(sys.executable).parent / "veille"
+    exe = str(beside) if beside.exists() else shutil.which("veille")
+    assert exe, "the veille command is not installed"
+    return exe

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from click.testing import CliRunner
 
 from veille.query.cli import cli
 
-from .conftest import json_hits, write_articles
+from .conftest import json_hits, veille_command, write_articles
 
 R = "carney-kyiv-visit-rivedin.txt"
 C = "carney-kyiv-visit-cbc.txt"
@@ -182,9 +180,7 @@ def test_analyze_json_and_query_mode(run):
 
 
 def test_the_installed_command_runs_from_any_folder(tmp_path):
-    beside = Path(sys.executable).parent / "veille"
-    exe = str(beside) if beside.exists() else shutil.which("veille")
-    assert exe, "the veille command is not installed"
+    exe = veille_command()
     env = {**os.environ, "VEILLE_INDEX": str(tmp_path / "ix")}
     env.pop("NO_COLOR", None)
     ok = subprocess.run(

@@ -1,0 +1,127 @@
+"""The server's HTML pages: the search page (works without JavaScript) and a document page.
+
+Everything from documents and queries is escaped; the only markup inside a
+snippet is ``<mark>``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlencode
+
+from .search import SearchResult
+from .snippets import Segments, to_html
+
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="{base}/style.css">
+</head>
+<body>
+<main>
+{content}
+</main>
+</body>
+</html>
+"""
+
+
+def page(title: str, content: str, base: str = "") -> str:
+    return _PAGE.format(title=escape(title), content=content, base=escape(base))
+
+
+def search_form(query: str, base: str = "") -> str:
+    return (
+        f'<form role="search" method="get" action="{escape(base)}/">\n'
+        '<label for="q">Search the archive</label>\n'
+        f'<input id="q" name="q" type="search" value="{escape(query)}" autofocus>\n'
+        '<button type="submit">Search</button>\n'
+        "</form>"
+    )
+
+
+def doc_link(path: str, query: str, base: str = "") -> str:
+    return f"{base}/doc?" + urlencode({"path": path, "q": query} if query else {"path": path})
+
+
+def search_page(
+    query: str,
+    result: SearchResult | None = None,
+    error: str | None = None,
+    took_ms: float | None = None,
+    base: str = "",
+) -> str:
+    parts = ["<h1>veille</h1>", search_form(query, base)]
+    if error:
+        parts.append(f'<p class="error" role="alert">{escape(error)}</p>')
+    elif result is not None:
+        parts.append(_results(result, took_ms, base))
+    title = f"{query} – veille" if query else "veille"
+    return page(title, "\n".join(parts), base)
+
+
+def _results(result: SearchResult, took_ms: float | None, base: str) -> str:
+    if not result.total:
+        return f'<p role="status">No results for “{escape(result.query)}”.</p>'
+    first = (result.page - 1) * result.limit + 1
+    last = first + len(result.hits) - 1
+    took = f" in {took_ms:.0f} ms" if took_ms is not None else ""
+    summary = f"{result.total} result{'s' if result.total != 1 else ''}"
+    if result.hits:
+        summary += f", {first}–{last} shown"
+    items = []
+    for hit in result.hits:
+        items.append(
+            "<li>"
+            f'<a href="{escape(doc_link(hit.path, result.query, base))}">{escape(hit.title)}</a>'
+            f'<p class="snippet">{to_html(hit.snippet)}</p>'
+            f'<p class="path">{escape(hit.path)}</p>'
+            "</li>"
+        )
+    nav = []
+    if result.page > 1:
+        nav.append(_page_link(result, result.page - 1, "Previous", base))
+    if last < result.total:
+        nav.append(_page_link(result, result.page + 1, "Next", base))
+    return (
+        f'<p role="status">{summary}{took}.</p>\n'
+        f'<ol start="{first}">\n'
+        + "\n".join(items)
+        + "\n</ol>\n"
+        + (f'<nav aria-label="Result pages">{" ".join(nav)}</nav>' if nav else "")
+    )
+
+
+def _page_link(result: SearchResult, number: int, label: str, base: str) -> str:
+    params = {"q": result.query, "page": number}
+    if result.limit != 10:
+        params["limit"] = result.limit
+    return f'<a href="{escape(base)}/?{escape(urlencode(params))}">{label}</a>'
+
+
+def document_page(title: str, path: str, body: Segments, query: str, base: str = "") -> str:
+    back = f'<p><a href="{escape(base)}/?{escape(urlencode({"q": query}))}">Back to results</a></p>'
+    paragraphs = "\n".join(f"<p>{to_html(p)}</p>" for p in _paragraphs(body))
+    content = (
+        (back if query else "")
+        + f'<article><h1>{escape(title)}</h1>\n<p class="path">{escape(path)}</p>\n'
+        + paragraphs
+        + "</article>"
+    )
+    return page(title, content, base)
+
+
+def _paragraphs(segments: Segments) -> list[Segments]:
+    """Split segments at blank lines or line breaks into paragraphs."""
+    paragraphs: list[Segments] = [[]]
+    for text, matched in segments:
+        pieces = text.split("\n")
+        for i, piece in enumerate(pieces):
+            if i:
+                paragraphs.append([])
+            if piece.strip() or matched:
+                paragraphs[-1].append((piece, matched))
+    return [p for p in paragraphs if p]

@@ -1,0 +1,307 @@
+"""The search service: a plain WSGI (PEP 3333) application, read-only.
+
+    GET /                 search page, server-rendered (?q=, &page=, &limit=)
+    GET /search?q=        JSON results, the shape of `veille search --json` plus took_ms
+    GET /doc?path=        one indexed document (from the index, never from the disk)
+    GET /widget.js        the embeddable search widget
+    GET /style.css        the page's style sheet
+    GET /healthz          document count and last update
+    OPTIONS any           CORS preflight
+
+``make_app(index_dir, cors_origins)`` builds an application; the module-level
+``application`` is configured from the environment (VEILLE_INDEX,
+VEILLE_CORS_ORIGINS), for ``gunicorn veille.query.wsgi:application``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from whoosh.highlight import WholeFragmenter, highlight
+
+from veille.indexer.store import INDEX_ENV, StoreError, default_index_dir
+
+from . import pages
+from .parser import QueryError, parse_query
+from .search import SearchResult, run_search
+from .searchers import SearcherPool
+from .snippets import SegmentFormatter
+
+log = logging.getLogger("veille.server")
+
+CORS_ENV = "VEILLE_CORS_ORIGINS"
+MAX_LIMIT = 100
+MAX_PAGE = 100
+MAX_QUERY_STRING = 4096
+DEFAULT_LIMIT = 10
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+ASSETS = {
+    "/widget.js": ("widget.js", "application/javascript; charset=utf-8"),
+    "/style.css": ("style.css", "text/css; charset=utf-8"),
+}
+HTML_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+
+StartResponse = Callable[..., object]
+
+
+class HTTPError(Exception):
+    def __init__(self, status: int, message: str, headers: list[tuple[str, str]] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or []
+
+
+_REASONS = {
+    200: "OK",
+    204: "No Content",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    414: "URI Too Long",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+def _asset(name: str) -> bytes:
+    return resources.files("veille.query").joinpath("assets", name).read_bytes()
+
+
+class SearchApp:
+    """The WSGI application. Thread-safe: each thread keeps its own searcher."""
+
+    def __init__(self, index_dir: Path, cors_origins: Iterable[str] = ()):
+        self.index_dir = Path(index_dir)
+        self.pool = SearcherPool(self.index_dir)
+        self.cors_origins = frozenset(o.rstrip("/") for o in cors_origins if o)
+        self.assets = {path: (_asset(name), ctype) for path, (name, ctype) in ASSETS.items()}
+
+    # WSGI entry point -------------------------------------------------------
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> list[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        cors = self._cors_headers(environ)
+        try:
+            if len(environ.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
+                raise HTTPError(414, f"query string longer than {MAX_QUERY_STRING} bytes")
+            if method == "OPTIONS":
+                return self._preflight(environ, start_response, cors)
+            if method not in ("GET", "HEAD"):
+                raise HTTPError(405, f"method {method} not allowed", [("Allow", ALLOWED_METHODS)])
+            status, headers, body = self._route(environ)
+        except HTTPError as exc:
+            status, headers, body = _json(exc.status, {"error": exc.message})
+            headers += exc.headers
+        except Exception:
+            log.exception("error answering %s %s", method, environ.get("PATH_INFO"))
+            status, headers, body = _json(500, {"error": "internal server error"})
+        headers += cors + [("X-Content-Type-Options", "nosniff")]
+        headers.append(("Content-Length", str(len(body))))
+        start_response(f"{status} {_REASONS.get(status, '')}".strip(), headers)
+        return [b"" if method == "HEAD" else body]
+
+    # routing --------------------------------------------------------------------
+
+    def _route(self, environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
+        path = environ.get("PATH_INFO") or "/"
+        if path in self.assets:
+            body, ctype = self.assets[path]
+            return 200, [("Content-Type", ctype), ("Cache-Control", "public, max-age=300")], body
+        params = _params(environ)
+        if path == "/search":
+            return _json(200, self.search_json(params))
+        if path == "/":
+            return self.search_html(params, environ.get("SCRIPT_NAME", ""))
+        if path == "/doc":
+            return self.document_html(params, environ.get("SCRIPT_NAME", ""))
+        if path == "/healthz":
+            return self.health()
+        raise HTTPError(404, f"no such page: {path}")
+
+    # handlers -------------------------------------------------------------------
+
+    def search_json(self, params: dict[str, str]) -> dict:
+        query = params.get("q", "")
+        if not query.strip():
+            raise HTTPError(400, "missing query: add ?q=...")
+        limit = _int_param(params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
+        page = _int_param(params, "page", 1, MAX_PAGE)
+        result, took = self._search(query, limit, page)
+        return {**result.as_json(), "took_ms": round(took, 2)}
+
+    def search_html(self, params: dict[str, str], base: str):
+        query = params.get("q", "")
+        result = error = took = None
+        status = 200
+        if query.strip():
+            try:
+                limit = _int_param(params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
+                page = _int_param(params, "page", 1, MAX_PAGE)
+                result, took = self._search(query, limit, page)
+            except HTTPError as exc:
+                status, error = exc.status, exc.message
+        html = pages.search_page(query, result, error, took, base)
+        return status, _html_headers(), html.encode("utf-8")
+
+    def document_html(self, params: dict[str, str], base: str):
+        path = params.get("path", "")
+        if not path:
+            raise HTTPError(400, "missing document: add ?path=...")
+        current = self._current()
+        fields = current.searcher.document(path=path)
+        if fields is None:
+            raise HTTPError(404, "no such document in the index")
+        query = params.get("q", "")
+        body = [(fields["body"], False)]
+        if query.strip():
+            try:
+                q = parse_query(query, current.analyzer)
+                terms = {text for field, text in q.iter_all_terms() if field == "body"}
+                body = (
+                    highlight(
+                        fields["body"],
+                        terms,
+                        current.analyzer,
+                        WholeFragmenter(charlimit=None),
+                        SegmentFormatter(keep_lines=True),
+                        top=1,
+                        mode="index",
+                    )
+                    or body
+                )
+            except QueryError:
+                pass
+        html = pages.document_page(fields["title"], fields["path"], body, query, base)
+        return 200, _html_headers(), html.encode("utf-8")
+
+    def health(self):
+        try:
+            current = self._current()
+        except HTTPError as exc:
+            return _json(503, {"status": "unavailable", "error": exc.message})
+        modified = current.ix.last_modified()
+        return _json(
+            200,
+            {
+                "status": "ok",
+                "documents": current.searcher.doc_count(),
+                "last_update": datetime.fromtimestamp(modified, timezone.utc).isoformat(
+                    timespec="seconds"
+                ),
+            },
+        )
+
+    # helpers ----------------------------------------------------------------
+
+    def _current(self):
+        try:
+            return self.pool.current()
+        except StoreError as exc:
+            raise HTTPError(503, str(exc)) from None
+
+    def _search(self, query: str, limit: int, page: int) -> tuple[SearchResult, float]:
+        started = time.perf_counter()
+        current = self._current()
+        try:
+            result = run_search(current.searcher, current.analyzer, query, limit, page)
+        except QueryError as exc:
+            raise HTTPError(400, str(exc)) from None
+        return result, (time.perf_counter() - started) * 1000
+
+    def _cors_headers(self, environ: dict) -> list[tuple[str, str]]:
+        origin = environ.get("HTTP_ORIGIN")
+        if not origin or not self.cors_origins:
+            return []
+        if "*" in self.cors_origins:
+            return [("Access-Control-Allow-Origin", "*")]
+        if origin.rstrip("/") in self.cors_origins:
+            return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+        return [("Vary", "Origin")]
+
+    def _preflight(self, environ: dict, start_response: StartResponse, cors) -> list[bytes]:
+        allowed = any(name == "Access-Control-Allow-Origin" for name, _ in cors)
+        if environ.get("HTTP_ORIGIN") and not allowed:
+            status, headers, body = _json(403, {"error": "origin not allowed"})
+        else:
+            status, headers, body = 204, [], b""
+            if allowed:
+                headers += [
+                    ("Access-Control-Allow-Methods", "GET, HEAD"),
+                    ("Access-Control-Max-Age", "600"),
+                ]
+                requested = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
+                if requested:
+                    headers.append(("Access-Control-Allow-Headers", requested[:200]))
+            headers.append(("Allow", ALLOWED_METHODS))
+        headers += cors + [("X-Content-Type-Options", "nosniff")]
+        headers.append(("Content-Length", str(len(body))))
+        start_response(f"{status} {_REASONS[status]}", headers)
+        return [body]
+
+
+def _params(environ: dict) -> dict[str, str]:
+    try:
+        # PEP 3333 hands over the raw bytes as latin-1; they must be UTF-8.
+        raw = environ.get("QUERY_STRING", "").encode("latin-1").decode("utf-8")
+        parsed = parse_qs(raw, keep_blank_values=True, errors="strict", max_num_fields=20)
+    except (UnicodeError, ValueError) as exc:
+        reason = "not valid UTF-8" if isinstance(exc, UnicodeError) else str(exc)
+        raise HTTPError(400, f"bad query string: {reason}") from None
+    params = {}
+    for name, values in parsed.items():
+        if len(values) > 1:
+            raise HTTPError(400, f"parameter {name!r} given more than once")
+        if "\x00" in values[0]:
+            raise HTTPError(400, f"parameter {name!r} holds a NUL character")
+        params[name] = values[0]
+    return params
+
+
+def _int_param(params: dict[str, str], name: str, default: int, maximum: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise HTTPError(400, f"{name} must be a whole number from 1 to {maximum}")
+    return int(raw)
+
+
+def _json(status: int, data: dict) -> tuple[int, list[tuple[str, str]], bytes]:
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    headers = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")]
+    return status, headers, body
+
+
+def _html_headers() -> list[tuple[str, str]]:
+    return [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Security-Policy", HTML_CSP),
+        ("Referrer-Policy", "same-origin"),
+        ("Cache-Control", "no-store"),
+    ]
+
+
+def make_app(index_dir: Path | str | None = None, cors_origins: Iterable[str] = ()) -> SearchApp:
+    """Build the application for the index at ``index_dir`` (default: the per-user index)."""
+    return SearchApp(Path(index_dir) if index_dir else default_index_dir(), cors_origins)
+
+
+def app_from_environment() -> SearchApp:
+    origins = os.environ.get(CORS_ENV, "").replace(",", " ").split()
+    return make_app(os.environ.get(INDEX_ENV) or None, origins)
+
+
+application = app_from_environment()

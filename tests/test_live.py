@@ -1,0 +1,177 @@
+"""`veille serve` as a real process on a real socket, and the widget in a real browser."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from veille.corpus import CORPUS_DIR
+from veille.indexer.build import index_paths
+
+from .conftest import veille_command
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(
+    os.environ.get("VEILLE_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts")
+)
+XSS = '<img src=x onerror="alert(1)"> piège <script>alert(2)</script>'
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def page_server(tmp_path_factory):
+    """A second origin that serves the intranet test page."""
+    root = tmp_path_factory.mktemp("intranet")
+    handler = functools.partial(QuietHandler, directory=str(root))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory, page_server):
+    """`veille serve` on a free port, allowing the test page's origin."""
+    docs = tmp_path_factory.mktemp("docs")
+    for source in CORPUS_DIR.glob("*.txt"):
+        (docs / source.name).write_bytes(source.read_bytes())
+    (docs / "xss.txt").write_text(f"Titre {XSS}\nCorps {XSS}\n", "utf-8")
+    index_dir = tmp_path_factory.mktemp("ix") / "index"
+    index_paths(index_dir, [docs])
+    _, origin = page_server
+    proc = subprocess.Popen(
+        [
+            veille_command(),
+            "serve",
+            "--index",
+            str(index_dir),
+            "--port",
+            "0",
+            "--cors-origin",
+            origin,
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: list[str] = []
+    address = None
+    deadline = time.monotonic() + 20
+    while address is None and time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        m = re.search(r"on (http://\S+?)/ ", line)
+        address = m.group(1) if m else None
+    assert address, f"veille serve did not start: {''.join(lines)}"
+    reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
+    reader.start()
+    yield address, lines
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def get(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as res:
+            return res.status, dict(res.headers), res.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def test_search_over_a_real_socket(live):
+    address, log = live
+    status, headers, body = get(f"{address}/search?q=Zaporizhia")
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    data = json.loads(body)
+    names = {Path(h["path"]).name for h in data["hits"]}
+    assert {"carney-kyiv-visit-rivedin.txt", "carney-kyiv-visit-cbc.txt"} <= names
+    status, _, body = get(f"{address}/search?q=NOT%20OR%20x")
+    assert status == 400 and json.loads(body)["error"] == "NOT needs a word after it"
+    status, _, body = get(f"{address}/widget.js/../../setup.cfg")
+    assert status == 404 and b"install_requires" not in body
+    time.sleep(0.2)
+    assert any('"GET /search?q=Zaporizhia" 200' in line for line in log)
+    assert any('"GET /search?q=NOT%20OR%20x" 400' in line for line in log)
+
+
+def browser_or_skip():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    return sync_playwright
+
+
+def test_widget_in_a_real_browser(live, page_server):
+    sync_playwright = browser_or_skip()
+    address, _ = live
+    root, origin = page_server
+    (root / "intranet.html").write_text(
+        "<!doctype html><html lang=fr><head><meta charset=utf-8><title>Intranet</title></head>"
+        "<body><h1>Revue de presse</h1><div id=search></div>"
+        f'<script src="{address}/widget.js" data-target="#search"></script></body></html>',
+        "utf-8",
+    )
+    dialogs: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        try:
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(f"{origin}/intranet.html")
+            box = page.get_by_role("combobox")
+            box.fill("Zaporijia")
+            options = page.get_by_role("option")
+            options.first.wait_for()
+            titles = [o.locator("a").inner_text() for o in options.all()]
+            assert any(t.startswith("Carney rencontrera Zelenskyy") for t in titles)
+            assert any(t.startswith("Home Monde Carney parle") for t in titles)
+            marks = page.locator(".veille-snippet mark").all_inner_texts()
+            assert {"Zaporijia", "Zaporizhzhia"} <= set(marks)
+            box.press("ArrowDown")
+            assert options.first.get_attribute("aria-selected") == "true"
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "widget.png"), full_page=True)
+            # markup in documents renders as text and runs nothing
+            box.fill("piège")
+            page.get_by_text("1 result").wait_for()
+            trap = options.first.inner_text()
+            assert "<script>alert(2)</script>" in trap and '<img src=x onerror="alert(1)">' in trap
+            assert page.locator("#search img, #search script").count() == 0
+            box.fill("Kharkiv")
+            page.get_by_text("No results for “Kharkiv”.").wait_for()
+            assert page.get_by_role("option").count() == 0
+            box.fill("(kiev")
+            page.get_by_text("is never closed").wait_for()
+            assert dialogs == []
+        finally:
+            browser.close()
