@@ -1,10 +1,12 @@
 """The one analysis chain that indexing and querying share.
 
-    WordTokenizer | AccentFoldingFilter | LowercaseFilter | ElisionFilter
-      | ApostropheFilter | StopFilter | FrenchStemFilter | VariantKeyFilter
+    WordTokenizer
+      | WordMemo(AccentFoldingFilter, LowercaseFilter, ElisionFilter, ApostropheFilter,
+                 StopFilter, FrenchStemFilter, VariantKeyFilter)
       | SynonymFilter(variants) | SynonymFilter(synonyms) | PositionFilter
 
-Each filter does one thing and can be used alone. Tokens carry ``posinc``
+Each filter does one thing and can be used alone. The per-word filters run
+inside ``WordMemo``, which applies them once per distinct word. Tokens carry ``posinc``
 (1 for a new position, 0 for a token stacked on the previous one, as in
 Lucene); ``PositionFilter`` turns that into positions at the end, so dropping
 stop words never leaves a gap and phrases match across them.
@@ -17,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from unidecode import unidecode
-from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, Token, Tokenizer
+from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
 from .stemming import french_light_stem
 from .tables import SynonymTable, data_text, parse_synonyms, word_list
@@ -25,10 +27,14 @@ from .variants import variant_key
 
 ANALYSIS_VERSION = 1  # bump when the chain changes what an index holds
 
-_LETTER = r"(?:[^\W_]|[\u0300-\u036f])"
 # A word is letters and digits, with apostrophes inside it (l'Ukraine, Lugans'k).
 # Hyphens split words, so cessez-le-feu is three tokens in a row: a phrase.
-WORD_PATTERN = re.compile(rf"{_LETTER}+(?:['’ʼ]{_LETTER}+)*")
+# Underscores are dropped by folding, so they never join words.
+WORD_PATTERN = re.compile(r"\w+(?:['’ʼ]\w+)*")
+# Text with combining accents (decomposed é = e + U+0301) needs the slower pattern.
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_LETTER = r"(?:\w|[\u0300-\u036f])"
+WORD_PATTERN_COMBINING = re.compile(rf"{_LETTER}+(?:['’ʼ]{_LETTER}+)*")
 _NOT_ASCII_WORD = re.compile(r"[^A-Za-z0-9']+")
 
 
@@ -48,11 +54,11 @@ class WordTokenizer(Tokenizer):
         **kwargs,
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for match in WORD_PATTERN.finditer(value):
-            t.text = match.group()
+        t.boost = 1.0
+        pattern = WORD_PATTERN_COMBINING if _COMBINING.search(value) else WORD_PATTERN
+        for match in pattern.finditer(value):
+            t.text = match[0]
             t.posinc = 1
-            t.boost = 1.0
-            t.stopped = False
             if keeporiginal:
                 t.original = t.text
             if chars:
@@ -61,98 +67,142 @@ class WordTokenizer(Tokenizer):
             yield t
 
 
-@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Transliterate to ASCII letters, digits, apostrophes (sécurité -> securite, Київ -> Kiyiv)."""
     return _NOT_ASCII_WORD.sub("", unidecode(text))
 
 
-class AccentFoldingFilter(Filter):
-    """Fold accents, ligatures and other scripts to ASCII through unidecode."""
+class TokenFilter(Filter):
+    """A filter that changes each token on its own: ``transform`` gives the new text, or
+    an empty string to drop the token. Such filters can run inside ``WordMemo``."""
+
+    def transform(self, text: str) -> str:
+        raise NotImplementedError
+
+    def start_cut(self, before: str, after: str) -> int:
+        """How many characters the transform removed from the start of the word."""
+        return 0
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         for t in tokens:
-            t.text = fold(t.text)
-            if t.text:
+            text = self.transform(t.text)
+            if text:
+                if t.chars:
+                    t.startchar += self.start_cut(t.text, text)
+                t.text = text
                 yield t
 
 
-class ElisionFilter(Filter):
+class AccentFoldingFilter(TokenFilter):
+    """Fold accents, ligatures and other scripts to ASCII through unidecode."""
+
+    def transform(self, text: str) -> str:
+        return fold(text)
+
+
+class LowercaseFilter(TokenFilter):
+    def transform(self, text: str) -> str:
+        return text.lower()
+
+
+class ElisionFilter(TokenFilter):
     """Remove French elided articles and pronouns: l'ukraine -> ukraine, qu'il -> il."""
 
     def __init__(self, elisions: frozenset[str]):
         self.elisions = elisions
 
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        elisions = self.elisions
-        for t in tokens:
-            cut = t.text.find("'")
-            if cut > 0 and t.text[:cut] in elisions:
-                t.text = t.text[cut + 1 :]
-                if t.chars:  # the prefix is ASCII, so as long in the original
-                    t.startchar += cut + 1
-            yield t
+    def transform(self, text: str) -> str:
+        cut = text.find("'")
+        if cut > 0 and text[:cut] in self.elisions:
+            return text[cut + 1 :]
+        return text
+
+    def start_cut(self, before: str, after: str) -> int:
+        return len(before) - len(after)  # the prefix is ASCII, so as long in the original
 
 
-class ApostropheFilter(Filter):
+class ApostropheFilter(TokenFilter):
     """Drop the apostrophes left inside words (soft signs): lugans'k -> lugansk."""
 
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        for t in tokens:
-            if "'" in t.text:
-                t.text = t.text.replace("'", "")
-            if t.text:
-                yield t
+    def transform(self, text: str) -> str:
+        return text.replace("'", "") if "'" in text else text
 
 
-class StopFilter(Filter):
+class StopFilter(TokenFilter):
     """Drop stop words; the positions that follow close up behind them."""
 
     def __init__(self, stopwords: frozenset[str]):
         self.stopwords = stopwords
 
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        stopwords = self.stopwords
-        for t in tokens:
-            if t.text not in stopwords:
-                yield t
+    def transform(self, text: str) -> str:
+        return "" if text in self.stopwords else text
 
 
-class FrenchStemFilter(Filter):
+class FrenchStemFilter(TokenFilter):
     """Reduce words to a light French stem (garanties -> garanti)."""
 
     is_morph = True
 
-    def __init__(self):
-        self.stem = lru_cache(maxsize=200_000)(french_light_stem)
-
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        stem = self.stem
-        for t in tokens:
-            t.text = stem(t.text)
-            yield t
+    def transform(self, text: str) -> str:
+        return french_light_stem(text)
 
 
-class VariantKeyFilter(Filter):
+class VariantKeyFilter(TokenFilter):
     """Replace each stem with its variant key (zaporizhzhia -> zaporijia), except listed stems."""
 
     def __init__(self, exceptions: frozenset[str]):
         self.exceptions = exceptions
-        self._cache: dict[str, str] = {}
 
-    def key(self, stem: str) -> str:
-        key = self._cache.get(stem)
-        if key is None:
-            key = stem if stem in self.exceptions else variant_key(stem)
-            if len(self._cache) < 200_000:
-                self._cache[stem] = key
-        return key
+    def transform(self, text: str) -> str:
+        return text if text in self.exceptions else variant_key(text)
+
+
+class WordMemo(Filter):
+    """Run a sequence of ``TokenFilter``s once per distinct word and remember the result.
+
+    Most words of a news archive recur, so this makes the per-token work of the
+    chain a dictionary look-up. ``no_morph`` results (stemming skipped, for
+    prefix queries) are computed by ``normalize(text, morph=False)``.
+    """
+
+    MAX_WORDS = 500_000
+
+    def __init__(self, *filters: TokenFilter):
+        self.filters = filters
+        self._memo: dict[str, tuple[str, int]] = {}
+
+    def normalize(self, text: str, morph: bool = True) -> tuple[str, int]:
+        """Return the word's final text ("" if dropped) and how much was cut from its start."""
+        if morph:
+            found = self._memo.get(text)
+            if found is not None:
+                return found
+        out, cut = text, 0
+        for f in self.filters:
+            if not morph and f.is_morph:
+                continue
+            new = f.transform(out)
+            if not new:
+                out = ""
+                break
+            cut += f.start_cut(out, new)
+            out = new
+        if morph:
+            if len(self._memo) >= self.MAX_WORDS:
+                self._memo.clear()
+            self._memo[text] = (out, cut)
+        return out, cut
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        key = self.key
+        memo = self._memo
+        normalize = self.normalize
         for t in tokens:
-            t.text = key(t.text)
-            yield t
+            found = memo.get(t.text) or normalize(t.text)
+            if found[0]:
+                if found[1] and t.chars:
+                    t.startchar += found[1]
+                t.text = found[0]
+                yield t
 
 
 class SynonymFilter(Filter):
@@ -168,12 +218,22 @@ class SynonymFilter(Filter):
 
     def __init__(self, table: SynonymTable):
         self.table = table
+        # Words whose only rule is "replace me by my group's token" need no look-ahead.
+        self.replace = {
+            first: rules[0].canonical
+            for first, rules in table.rules.items()
+            if len(rules) == 1
+            and len(rules[0].match) == 1
+            and rules[0].canonical
+            and not rules[0].expansions
+        }
+        self.lookahead = frozenset(table.rules) - frozenset(self.replace)
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        rules = self.table.rules
-        if not rules:
+        if not self.table.rules:
             yield from tokens
             return
+        rules, replace, lookahead = self.table.rules, self.replace, self.lookahead
         longest = self.table.longest
         stream = iter(tokens)
         window: list[Token] = []
@@ -182,7 +242,10 @@ class SynonymFilter(Filter):
                 t = next(stream, None)
                 if t is None:
                     return
-                if t.text not in rules:
+                if t.text not in lookahead:
+                    canonical = replace.get(t.text)
+                    if canonical is not None:
+                        t.text = canonical
                     yield t
                     continue
                 window.append(t.copy())
@@ -273,23 +336,36 @@ class VeilleAnalyzer(CompositeAnalyzer):
         """Return the token texts of ``text``, stacked tokens included."""
         return tuple(t.text for t in self(text, mode=mode))
 
+    def unstemmed(self, text: str) -> list[str]:
+        """The words of ``text`` normalized but not stemmed (for prefix queries)."""
+        memo = next(item for item in self.items if isinstance(item, WordMemo))
+        words = (memo.normalize(t.text, morph=False)[0] for t in self.items[0](text))
+        return [w for w in words if w]
+
+
+def word_filters(variant_key: bool = True) -> list[TokenFilter]:
+    """The per-word filters, in order: folding, case, elision, stop words, stem, variant key."""
+    filters: list[TokenFilter] = [
+        AccentFoldingFilter(),
+        LowercaseFilter(),
+        ElisionFilter(word_list(data_text("elisions.txt"))),
+        ApostropheFilter(),
+        StopFilter(word_list(data_text("stopwords.txt"))),
+        FrenchStemFilter(),
+    ]
+    if variant_key:
+        filters.append(VariantKeyFilter(word_list(data_text("variant-exceptions.txt"))))
+    return filters
+
 
 def stemming_chain() -> CompositeAnalyzer:
     """The chain up to the stems: tokens, folding, elision, stop words, stemming."""
-    return (
-        WordTokenizer()
-        | AccentFoldingFilter()
-        | LowercaseFilter()
-        | ElisionFilter(word_list(data_text("elisions.txt")))
-        | ApostropheFilter()
-        | StopFilter(word_list(data_text("stopwords.txt")))
-        | FrenchStemFilter()
-    )
+    return WordTokenizer() | WordMemo(*word_filters(variant_key=False))
 
 
 def base_chain() -> CompositeAnalyzer:
     """The chain up to the variant key: everything but the two tables."""
-    return stemming_chain() | VariantKeyFilter(word_list(data_text("variant-exceptions.txt")))
+    return WordTokenizer() | WordMemo(*word_filters())
 
 
 def default_synonyms_text() -> str:

@@ -262,10 +262,10 @@ class QueryBuilder:
         stem, star, rest = word.partition("*")
         if not star or rest or "?" in word:
             raise QueryError(f"{word!r}: only a * at the end of a word is supported, as in ukrain*")
-        tokens = list(self.analyzer(stem, mode="query", no_morph=True))
-        if len(tokens) != 1 or len(tokens[0].text) < MIN_PREFIX:
+        words = self.analyzer.unstemmed(stem)
+        if len(words) != 1 or len(words[0]) < MIN_PREFIX:
             raise QueryError(f"{word!r}: put at least {MIN_PREFIX} letters before the *")
-        prefix = tokens[0].text
+        prefix = words[0]
         if self.reader is not None:
             for field in fields:
                 count = 0

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from whoosh.analysis import LowercaseFilter
 
 from veille.indexer.analysis import (
     AccentFoldingFilter,
     ApostropheFilter,
     ElisionFilter,
     FrenchStemFilter,
+    LowercaseFilter,
     PositionFilter,
     StopFilter,
     SynonymFilter,
     VariantKeyFilter,
+    WordMemo,
     WordTokenizer,
     stemming_chain,
+    word_filters,
 )
 from veille.indexer.stemming import french_light_stem
 from veille.indexer.tables import data_text, parse_synonyms, word_list
@@ -239,3 +241,32 @@ class TestSynonymFilter:
 
     def test_words_that_only_start_an_entry_pass_through(self):
         assert texts(self.chain(), "union sovietique", mode="index") == ["union", "sovietique"]
+
+
+class TestWordMemo:
+    TEXT = "L’Union européenne et l'OTAN à Zaporizhzhia : garanties de sécurité, Луганськ."
+
+    def test_gives_what_the_filters_give_in_sequence(self):
+        filters = word_filters()
+        assert texts(through(WordMemo(*filters)), self.TEXT) == texts(through(*filters), self.TEXT)
+
+    def test_keeps_the_elision_cut_in_character_offsets(self):
+        chain = through(WordMemo(*word_filters()))
+        spans = [self.TEXT[t.startchar : t.endchar] for t in chain(self.TEXT, chars=True)]
+        assert spans[:3] == ["Union", "européenne", "OTAN"]
+
+    def test_remembers_each_word_once(self):
+        calls = []
+
+        class Counting(LowercaseFilter):
+            def transform(self, text):
+                calls.append(text)
+                return super().transform(text)
+
+        memo = through(WordMemo(Counting()))
+        assert texts(memo, "Kiev kiev Kiev") == ["kiev"] * 3
+        assert calls == ["Kiev", "kiev"]
+
+    def test_can_skip_stemming(self, analyzer):
+        assert analyzer.unstemmed("Garanties") == ["garanties"]
+        assert analyzer.terms("Garanties") == ("garanti",)
