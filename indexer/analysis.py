@@ -69,7 +69,17 @@ class WordTokenizer(Tokenizer):
 
 def fold(text: str) -> str:
     """Transliterate to ASCII letters, digits, apostrophes (sécurité -> securite, Київ -> Kiyiv)."""
+    if text.isascii():
+        return text if text.isalnum() else _NOT_ASCII_WORD.sub("", text)
+    if not text.translate(_LATIN_TO_NONE):  # only Latin letters: a table lookup suffices
+        return _NOT_ASCII_WORD.sub("", text.translate(_LATIN))
     return _NOT_ASCII_WORD.sub("", unidecode(text))
+
+
+# unidecode's own transliteration of the Latin letters (U+0080 to U+024F) as a
+# str.translate table: French words fold in C instead of unidecode's Python loop.
+_LATIN = {c: unidecode(chr(c)) for c in range(0x80, 0x250)}
+_LATIN_TO_NONE = {c: None for c in range(0x250)}
 
 
 class TokenFilter(Filter):

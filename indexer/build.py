@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +22,7 @@ from .store import (
 )
 
 Warn = Callable[[str], None]
+PARALLEL_FROM_FILES = 2000
 
 
 @dataclass
@@ -43,13 +45,15 @@ def index_paths(
     analyzer: VeilleAnalyzer | None = None,
     rebuild: bool = False,
     warn: Warn | None = None,
+    procs: int | None = None,
 ) -> IndexSummary:
     """Index the .txt files under ``paths`` into the index at ``directory``.
 
     ``analyzer`` is the chain to build a new index with (``None``: the existing
     index's chain, or the default one). Documents already indexed under the
     same path are replaced. With ``rebuild`` the index is built anew in a
-    separate folder and swapped in only once complete.
+    separate folder and swapped in only once complete. ``procs`` processes
+    analyse the documents (default: one, or up to four for large runs).
     """
     started = time.perf_counter()
     summary = IndexSummary()
@@ -59,6 +63,9 @@ def index_paths(
         if warn:
             warn(message)
 
+    files = list(find_text_files(paths))
+    if procs is None:
+        procs = default_procs(len(files))
     exists = index_exists(directory)
     if exists and not rebuild:
         ix = open_index(directory)
@@ -68,8 +75,7 @@ def index_paths(
                 "the synonym or variant table differs from the one this index was built "
                 "with: add --rebuild to index these paths anew with it"
             )
-        documents = _read_all(paths, summary, note)
-        summary.indexed = write_documents(ix, documents)
+        summary.indexed = write_documents(ix, _read_all(files, summary, note), procs)
     else:
         if directory.exists() and not exists and _has_files(directory):
             raise StoreError(f"{directory} exists and is not a veille index; not touching it")
@@ -80,7 +86,8 @@ def index_paths(
             shutil.rmtree(fresh)
         try:
             ix = create_index(fresh, analyzer)
-            summary.indexed = write_documents(ix, _read_all(paths, summary, note))
+            documents = _read_all(files, summary, note)
+            summary.indexed = write_documents(ix, documents, procs, new=True)
             replace_index(fresh, directory)
         finally:
             if fresh.exists():
@@ -93,8 +100,15 @@ def _has_files(directory: Path) -> bool:
     return directory.is_file() or (directory.is_dir() and any(directory.iterdir()))
 
 
-def _read_all(paths: Iterable[Path], summary: IndexSummary, note: Warn) -> Iterator[Document]:
-    for path in find_text_files(paths):
+def default_procs(files: int) -> int:
+    """One process, or up to four (one per core) for runs large enough to gain from them."""
+    if files < PARALLEL_FROM_FILES:
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _read_all(files: Iterable[Path], summary: IndexSummary, note: Warn) -> Iterator[Document]:
+    for path in files:
         if not path.name.lower().endswith(TEXT_SUFFIXES):
             summary.skipped += 1
             note(f"{path}: skipped, not a .txt file")

@@ -3,36 +3,26 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-import click
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError, Index, LockError
 
 from .analysis import ANALYSIS_VERSION, VeilleAnalyzer
 from .documents import Document
+from .locations import INDEX_ENV, default_index_dir  # noqa: F401  (re-exported)
 
-INDEX_ENV = "VEILLE_INDEX"
 META_FILE = "veille.json"
 TITLE_BOOST = 2.0
 LOCK_WAIT_SECONDS = 5.0
+WRITER_MEMORY_MB = 256
 
 
 class StoreError(Exception):
     """The index cannot be opened or written; the message says why and what to do."""
-
-
-def default_index_dir() -> Path:
-    """The per-user data folder: $XDG_DATA_HOME/veille/index on Linux."""
-    if sys.platform.startswith("linux") or os.environ.get("XDG_DATA_HOME"):
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-        return base / "veille" / "index"
-    return Path(click.get_app_dir("veille")) / "index"
 
 
 def make_schema(analyzer: VeilleAnalyzer) -> Schema:
@@ -46,7 +36,8 @@ def make_schema(analyzer: VeilleAnalyzer) -> Schema:
 
 
 def index_exists(directory: Path) -> bool:
-    return directory.is_dir() and whoosh_index.exists_in(str(directory))
+    """Whether ``directory`` holds a Whoosh index (a table of contents), without opening it."""
+    return directory.is_dir() and any(directory.glob("_MAIN_*.toc"))
 
 
 def open_index(directory: Path) -> Index:
@@ -104,24 +95,28 @@ def replace_index(fresh: Path, directory: Path) -> None:
         shutil.rmtree(old)
 
 
-def write_documents(ix: Index, documents: Iterable[Document]) -> int:
+def write_documents(
+    ix: Index, documents: Iterable[Document], procs: int = 1, new: bool = False
+) -> int:
     """Add or replace documents (keyed by path) in one commit; return how many.
 
-    Any failure cancels the write: the index keeps its last committed state and
-    is left unlocked.
+    ``procs`` > 1 analyses documents in that many processes (Whoosh's
+    multi-process writer, each writing its own segment). ``new`` says the index
+    is empty, so nothing needs replacing. Any failure cancels the write: the
+    index keeps its last committed state and is left unlocked.
     """
+    options = {"procs": procs, "multisegment": True, "batchsize": 256} if procs > 1 else {}
     try:
-        writer = ix.writer(timeout=LOCK_WAIT_SECONDS)
+        writer = ix.writer(timeout=LOCK_WAIT_SECONDS, limitmb=WRITER_MEMORY_MB, **options)
     except LockError:
         raise StoreError(
             "the index is being written by another `veille index`; try again when it is done"
         ) from None
     count = 0
     try:
+        add = writer.add_document if new else writer.update_document
         for doc in documents:
-            writer.update_document(
-                path=doc.path, title=doc.title, body=doc.body, size=doc.size, mtime=doc.mtime
-            )
+            add(path=doc.path, title=doc.title, body=doc.body, size=doc.size, mtime=doc.mtime)
             count += 1
         writer.commit()
     except BaseException:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 
 Analyze = Callable[[str], tuple[str, ...]]
 
@@ -21,9 +21,12 @@ class TableError(ValueError):
     """A table file has a line that cannot be read; the message names file and line."""
 
 
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
 def data_text(name: str) -> str:
     """Return the text of a data file shipped in ``indexer/data``."""
-    return resources.files("veille.indexer").joinpath("data", name).read_text("utf-8")
+    return (DATA_DIR / name).read_text("utf-8")
 
 
 def word_list(text: str) -> frozenset[str]:

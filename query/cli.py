@@ -8,22 +8,13 @@ from pathlib import Path
 
 import click
 
-from veille.corpus import CORPUS_DIR
-from veille.indexer.analysis import VeilleAnalyzer, build_analyzer
-from veille.indexer.build import index_paths
-from veille.indexer.store import (
-    INDEX_ENV,
-    StoreError,
-    default_index_dir,
-    index_analyzer,
-    index_exists,
-    open_index,
-)
-from veille.indexer.tables import TableError
+from veille.indexer.locations import INDEX_ENV, default_index_dir
 
-from .parser import QueryError
-from .search import MAX_LIMIT, search
-from .snippets import to_terminal
+from .limits import MAX_LIMIT
+
+# Whoosh and the index code are imported inside the commands, after main() has
+# deferred the standard-library modules Whoosh pulls in but never uses here
+# (see startup.py): a search starts in about a tenth of a second.
 
 
 class VeilleError(click.ClickException):
@@ -57,8 +48,11 @@ def load_table(path: Path | None) -> str | None:
         raise VeilleError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-def make_analyzer(synonyms: Path | None, variants: Path | None) -> VeilleAnalyzer | None:
+def make_analyzer(synonyms: Path | None, variants: Path | None):
     """The chain with the tables given on the command line, or None if none was given."""
+    from veille.indexer.analysis import build_analyzer
+    from veille.indexer.tables import TableError
+
     if synonyms is None and variants is None:
         return None
     try:
@@ -106,19 +100,29 @@ def cli():
     help="Name-variant file (same format) to use instead of the shipped one.",
 )
 @click.option("--rebuild", is_flag=True, help="Start the index from scratch with these paths.")
+@click.option(
+    "--procs",
+    type=click.IntRange(1, 16),
+    help="Processes that analyse documents. Default: 1, or one per core (up to 4) "
+    "from 2000 files on.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def index(paths, index_dir, synonyms, variants, rebuild, as_json):
+def index(paths, index_dir, synonyms, variants, rebuild, procs, as_json):
     """Index .txt files and folders of them (the bundled articles if no PATH).
 
     The first non-empty line of a file is its title, the rest its body.
     Indexing a file again replaces it. Files that are not UTF-8 are read as
     Windows-1252; empty and binary files are skipped with a warning.
     """
+    from veille.corpus import CORPUS_DIR
+    from veille.indexer.build import index_paths
+    from veille.indexer.store import StoreError
+
     directory = resolve_index(index_dir)
     analyzer = make_analyzer(synonyms, variants)
     targets = list(paths) or [CORPUS_DIR]
     try:
-        summary = index_paths(directory, targets, analyzer, rebuild=rebuild, warn=warn)
+        summary = index_paths(directory, targets, analyzer, rebuild=rebuild, warn=warn, procs=procs)
     except StoreError as exc:
         raise VeilleError(str(exc)) from None
     except OSError as exc:
@@ -161,10 +165,18 @@ def search_command(query, index_dir, limit, page, as_json):
     1 with none, 2 on an error. With no index yet, the bundled articles are
     indexed first.
     """
+    from veille.indexer.store import StoreError, index_exists, open_index
+
+    from .parser import QueryError
+    from .search import search
+
     text = " ".join(query)
     directory = resolve_index(index_dir)
     try:
         if not index_exists(directory) and not _has_content(directory):
+            from veille.corpus import CORPUS_DIR
+            from veille.indexer.build import index_paths
+
             click.echo(f"No index at {directory} yet: indexing the bundled articles.", err=True)
             summary = index_paths(directory, [CORPUS_DIR], warn=warn)
             click.echo(summary.line(), err=True)
@@ -184,6 +196,8 @@ def _has_content(directory: Path) -> bool:
 
 
 def print_hits(result) -> None:
+    from .snippets import to_terminal
+
     color = use_color()
     if not result.total:
         click.echo(f"No match for {result.query!r}.", err=True)
@@ -226,6 +240,9 @@ def analyze(text, index_dir, synonyms, variants, mode, as_json):
     Uses the chain the index was built with (or the default chain if there is
     no index). Tokens on the same position are synonyms of each other.
     """
+    from veille.indexer.analysis import build_analyzer
+    from veille.indexer.store import StoreError, index_analyzer, index_exists, open_index
+
     value = " ".join(text)
     analyzer = make_analyzer(synonyms, variants)
     if analyzer is None:
@@ -285,6 +302,8 @@ def serve(index_dir, host, port, cors_origins, threads):
     `veille index` commits them, without a restart. One log line per request
     goes to stderr.
     """
+    from veille.indexer.store import index_exists
+
     from .serve import serve as run_server
 
     directory = resolve_index(index_dir)
@@ -297,4 +316,7 @@ def serve(index_dir, host, port, cors_origins, threads):
 
 
 def main() -> None:
+    from .startup import defer_unused_imports
+
+    defer_unused_imports()
     cli(prog_name="veille")

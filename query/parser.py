@@ -23,8 +23,9 @@ from whoosh import query as wq
 
 from veille.indexer.analysis import VeilleAnalyzer
 
+from .limits import MAX_QUERY_CHARS
+
 FIELDS = ("title", "body")
-MAX_QUERY_CHARS = 1000
 MAX_DEPTH = 32
 MAX_TERMS = 64
 MIN_PREFIX = 2

@@ -11,10 +11,10 @@ from whoosh.searching import Searcher
 from veille.indexer.analysis import VeilleAnalyzer
 from veille.indexer.store import index_analyzer
 
+from .limits import MAX_LIMIT
 from .parser import parse_query
 from .snippets import SegmentFormatter, Segments, leading_text, make_fragmenter, to_html
 
-MAX_LIMIT = 1000
 SNIPPET_FRAGMENTS = 2
 
 
@@ -76,13 +76,14 @@ def run_search(
     if page < 1:
         raise ValueError("page must be 1 or more")
     q = parse_query(text, analyzer, searcher.reader())
-    results = searcher.search_page(q, page, pagelen=limit, terms=True)
-    results.results.fragmenter = make_fragmenter()
-    results.results.formatter = SegmentFormatter()
-    hits = []
     offset = (page - 1) * limit
-    if offset < results.total:
-        for i, hit in enumerate(results):
-            snippet = hit.highlights("body", top=SNIPPET_FRAGMENTS) or leading_text(hit["body"])
-            hits.append(Hit(offset + i + 1, hit["path"], hit["title"], hit.score, snippet))
-    return SearchResult(text, results.total, page, limit, hits)
+    # Without block-quality skipping the collector sees every match once, so the
+    # total comes with the ranking instead of from a second pass over the matches.
+    results = searcher.search(q, limit=offset + limit, terms=True, optimize=False)
+    results.fragmenter = make_fragmenter()
+    results.formatter = SegmentFormatter()
+    hits = []
+    for i, hit in enumerate(results[offset : offset + limit]):
+        snippet = hit.highlights("body", top=SNIPPET_FRAGMENTS) or leading_text(hit["body"])
+        hits.append(Hit(offset + i + 1, hit["path"], hit["title"], hit.score, snippet))
+    return SearchResult(text, len(results), page, limit, hits)

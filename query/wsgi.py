@@ -27,9 +27,13 @@ from urllib.parse import parse_qs
 
 from whoosh.highlight import WholeFragmenter, highlight
 
-from veille.indexer.store import INDEX_ENV, StoreError, default_index_dir
+from veille.indexer.locations import INDEX_ENV, default_index_dir
+from veille.indexer.store import StoreError
 
 from . import pages
+from .limits import MAX_QUERY_STRING
+from .limits import SERVER_MAX_LIMIT as MAX_LIMIT
+from .limits import SERVER_MAX_PAGE as MAX_PAGE
 from .parser import QueryError, parse_query
 from .search import SearchResult, run_search
 from .searchers import SearcherPool
@@ -38,9 +42,6 @@ from .snippets import SegmentFormatter
 log = logging.getLogger("veille.server")
 
 CORS_ENV = "VEILLE_CORS_ORIGINS"
-MAX_LIMIT = 100
-MAX_PAGE = 100
-MAX_QUERY_STRING = 4096
 DEFAULT_LIMIT = 10
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 ASSETS = {

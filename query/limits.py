@@ -1,0 +1,7 @@
+"""Caps on what one request may ask for, shared by the CLI, the search function and the server."""
+
+MAX_LIMIT = 1000  # hits per page, from the command line and the Python API
+SERVER_MAX_LIMIT = 100  # hits per page over HTTP
+SERVER_MAX_PAGE = 100
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_STRING = 4096  # bytes of an HTTP query string

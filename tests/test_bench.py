@@ -1,0 +1,64 @@
+"""The benchmark scripts keep working: a tiny --quick run, and a deterministic generator."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+
+
+def test_the_generator_is_deterministic_and_names_every_spelling(tmp_path):
+    from generate import ArticleGenerator, name_spellings
+
+    first = [ArticleGenerator(seed=3).article() for _ in range(1)]
+    again = [ArticleGenerator(seed=3).article() for _ in range(1)]
+    other = [ArticleGenerator(seed=4).article() for _ in range(1)]
+    assert first == again and first != other
+    gen = ArticleGenerator(seed=3)
+    text = " ".join(gen.article() for _ in range(200))
+    assert 300 < len(text.split()) / 200 < 600
+    assert all(name in text for name in name_spellings())
+
+
+def test_the_query_set_file_matches_its_generator():
+    from queries import QUERIES, load_queries, make_queries
+
+    assert load_queries(QUERIES) == make_queries()
+    kinds = {kind for kind, _ in load_queries(QUERIES)}
+    assert kinds == {"single", "and", "phrase", "variant", "unaccented", "accented", "nohit"}
+
+
+def test_quick_run_prints_and_writes_its_report(tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "run.py"),
+            "--quick",
+            "--size",
+            "30",
+            "--data",
+            str(tmp_path / "data"),
+            "--out",
+            str(tmp_path / "out"),
+            "--load-seconds",
+            "0.5",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads((tmp_path / "out" / "30-quick.json").read_text())
+    data = report["sizes"]["30"]
+    peers = {row["peer"] for row in data["indexing"]}
+    assert {"veille", "whoosh", "sqlite-fts5"} <= peers
+    assert data["queries"]["veille"]["queries_with_hits"] > 100
+    assert all(level["errors"] == 0 and level["requests"] > 0 for level in data["server"]["levels"])
+    assert report["bundled"]["cli"]["veille_ms"]["median"] > 0
+    markdown = (tmp_path / "out" / "30-quick.md").read_text()
+    assert "| veille | 1 |" in markdown and "query latency" in markdown
+    assert "| veille |" in proc.stdout
