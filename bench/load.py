@@ -3,6 +3,9 @@ connection, send GET /search requests for a fixed time, then stop.
 
     python bench/load.py http://127.0.0.1:8080 --clients 16 --seconds 10
 
+It drives wrk (Debian's package) when it is installed: a Python client with 16
+threads needs most of a core itself, which on a 2-core machine starves the
+server it measures. Without wrk it falls back to Python threads and says so.
 Only loopback addresses are accepted. Prints JSON: requests, errors, requests
 per second, and p50/p99 latency in milliseconds.
 """
@@ -13,8 +16,13 @@ import argparse
 import http.client
 import ipaddress
 import json
+import os
+import re
+import shutil
 import socket
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -40,10 +48,69 @@ def percentile(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+WRK_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+"""
+
+
 def run_load(url: str, clients: int, seconds: float, queries: list[str]) -> dict:
-    parts = urlsplit(url)
-    loopback_only(parts.hostname)
+    loopback_only(urlsplit(url).hostname)
     seconds = min(seconds, MAX_SECONDS)
+    if shutil.which("wrk"):
+        return run_wrk(url, clients, seconds, queries)
+    return run_threads(url, clients, seconds, queries)
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(url: str, clients: int, seconds: float, queries: list[str]) -> dict:
+    paths = ", ".join(f'"/search?limit=10&q={quote(q, safe="")}"' for q in queries)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(WRK_SCRIPT % paths)
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                f"-t{min(clients, 2)}",
+                f"-c{clients}",
+                f"-d{max(1, round(seconds))}s",
+                "--latency",
+                "-s",
+                f.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(f.name)
+    requests = int(re.search(r"(\d+) requests in ([\d.]+)(\w+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "client": "wrk",
+        "clients": clients,
+        "seconds": seconds,
+        "requests": requests,
+        "errors": errors + (int(non_ok.group(1)) if non_ok else 0),
+        "rps": round(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), 1),
+        "p50_ms": round(_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)), 2),
+        "p99_ms": round(_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)), 2),
+    }
+
+
+def run_threads(url: str, clients: int, seconds: float, queries: list[str]) -> dict:
+    parts = urlsplit(url)
     paths = [f"/search?q={quote(q)}&limit=10" for q in queries]
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -83,6 +150,7 @@ def run_load(url: str, clients: int, seconds: float, queries: list[str]) -> dict
     elapsed = time.perf_counter() - began
     every = [x for per in latencies for x in per]
     return {
+        "client": "python threads (wrk not installed)",
         "clients": clients,
         "seconds": round(elapsed, 2),
         "requests": len(every),

@@ -167,9 +167,23 @@ def measure_cli(index: Path, docs: Path, repeats: int) -> dict:
     }
 
 
-def measure_server(index: Path, seconds: float, levels=(1, 4, 16), threads: int = 4) -> dict:
+def measure_server(
+    index: Path, seconds: float, levels=(1, 4, 16), threads: int = 4, workers: int = 0
+) -> dict:
+    workers = workers or min(2, os.cpu_count() or 1)
     proc = subprocess.Popen(
-        [VEILLE, "serve", "--index", str(index), "--port", "0", "--threads", str(threads)],
+        [
+            VEILLE,
+            "serve",
+            "--index",
+            str(index),
+            "--port",
+            "0",
+            "--threads",
+            str(threads),
+            "--workers",
+            str(workers),
+        ],
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -197,21 +211,30 @@ def measure_server(index: Path, seconds: float, levels=(1, 4, 16), threads: int 
             )
             results.append(json.loads(stdout))
             print(f"  server {clients} clients: {results[-1]}", file=sys.stderr)
-        peak = _peak_rss_mib(proc.pid)
+        peak = _peak_rss_mib(proc.pid, workers > 1)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
     drain.wait(timeout=10)
-    return {"threads": threads, "levels": results, "peak_mib": peak}
+    return {"threads": threads, "workers": workers, "levels": results, "peak_mib": peak}
 
 
-def _peak_rss_mib(pid: int) -> int | None:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    m = re.search(r"VmHWM:\s+(\d+) kB", status)
-    return int(m.group(1)) // 1024 if m else None
+def _peak_rss_mib(pid: int, with_children: bool = False) -> int | None:
+    """Peak resident memory of a process (and of its worker children), from /proc."""
+    pids = [pid]
+    if with_children:
+        try:
+            pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            pass
+    total = 0
+    for p in pids:
+        try:
+            m = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{p}/status").read_text())
+        except OSError:
+            return None
+        total += int(m.group(1)) if m else 0
+    return total // 1024
 
 
 def machine() -> dict:
@@ -331,7 +354,9 @@ def _cli_lines(what: str, cli: dict) -> list[str]:
 
 def _server_lines(what: str, server: dict) -> list[str]:
     lines = [
-        f"Server on the {what} ({server['threads']} threads, peak {server['peak_mib']} MiB):",
+        f"Server on the {what} ({server['workers']} worker processes of {server['threads']} "
+        f"threads, peak {server['peak_mib']} MiB in all; load from "
+        f"{server['levels'][0].get('client', '?')}):",
         "",
         "| clients | requests/s | p50 ms | p99 ms | errors |",
         "|---|---|---|---|---|",

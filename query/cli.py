@@ -292,9 +292,16 @@ def analyze(text, index_dir, synonyms, variants, mode, as_json):
     type=click.IntRange(1, 64),
     default=4,
     show_default=True,
-    help="Worker threads.",
+    help="Threads per worker process.",
 )
-def serve(index_dir, host, port, cors_origins, threads):
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=1,
+    show_default=True,
+    help="Worker processes answering on the same socket (one per core uses them all).",
+)
+def serve(index_dir, host, port, cors_origins, threads, workers):
     """Serve the index over HTTP with waitress: a search page at /, JSON at
     /search?q=, the embeddable widget at /widget.js and /healthz for monitoring.
 
@@ -309,8 +316,10 @@ def serve(index_dir, host, port, cors_origins, threads):
     directory = resolve_index(index_dir)
     if not index_exists(directory):
         raise VeilleError(f"no index at {directory}: run `veille index` first")
+    if workers > 1 and not hasattr(os, "fork"):
+        raise VeilleError("--workers needs a system that can fork (Linux, macOS)")
     try:
-        run_server(directory, host, port, threads, cors_origins)
+        run_server(directory, host, port, threads, cors_origins, workers)
     except OSError as exc:
         raise VeilleError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 

@@ -24,6 +24,7 @@ from whoosh import query as wq
 from veille.indexer.analysis import VeilleAnalyzer
 
 from .limits import MAX_QUERY_CHARS
+from .phrase import FastPhrase
 
 FIELDS = ("title", "body")
 MAX_DEPTH = 32
@@ -304,7 +305,7 @@ def _plain(lx: Lexeme) -> bool:
 def _sequence(field: str, run: tuple[str, ...]) -> wq.Query:
     if len(run) == 1:
         return wq.Term(field, run[0])
-    return wq.Phrase(field, list(run))
+    return FastPhrase(field, list(run))
 
 
 def parse_query(text: str, analyzer: VeilleAnalyzer, reader=None) -> wq.Query:

@@ -13,9 +13,7 @@ from veille.indexer.store import index_analyzer
 
 from .limits import MAX_LIMIT
 from .parser import parse_query
-from .snippets import SegmentFormatter, Segments, leading_text, make_fragmenter, to_html
-
-SNIPPET_FRAGMENTS = 2
+from .snippets import Segments, TermOffsets, find_matches, leading_text, passages, to_html
 
 
 @dataclass
@@ -68,9 +66,17 @@ def open_searcher(ix: Index) -> Searcher:
 
 
 def run_search(
-    searcher: Searcher, analyzer: VeilleAnalyzer, text: str, limit: int = 10, page: int = 1
+    searcher: Searcher,
+    analyzer: VeilleAnalyzer,
+    text: str,
+    limit: int = 10,
+    page: int = 1,
+    offsets: TermOffsets | None = None,
 ) -> SearchResult:
-    """Search with an open searcher and the index's analyzer (see ``search``)."""
+    """Search with an open searcher and the index's analyzer (see ``search``).
+
+    ``offsets`` caches where terms stand in documents shown before (a server's).
+    """
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
     if page < 1:
@@ -80,10 +86,38 @@ def run_search(
     # Without block-quality skipping the collector sees every match once, so the
     # total comes with the ranking instead of from a second pass over the matches.
     results = searcher.search(q, limit=offset + limit, terms=True, optimize=False)
-    results.fragmenter = make_fragmenter()
-    results.formatter = SegmentFormatter()
+    shown = results[offset : offset + limit]
+    terms = [text for field, text in q.iter_all_terms() if field == "body"]
+    counts = occurrences(searcher, terms, [hit.docnum for hit in shown])
     hits = []
-    for i, hit in enumerate(results[offset : offset + limit]):
-        snippet = hit.highlights("body", top=SNIPPET_FRAGMENTS) or leading_text(hit["body"])
-        hits.append(Hit(offset + i + 1, hit["path"], hit["title"], hit.score, snippet))
+    for i, hit in enumerate(shown):
+        found = [t.decode("utf-8") for field, t in hit.matched_terms() if field == "body"]
+        body = hit["body"]
+        snippet = []
+        if found and offsets is not None:
+            key = (hit["path"], hit["size"], hit["mtime"], id(analyzer))
+            snippet = passages(body, offsets.matches(key, body, analyzer, terms), found)
+        elif found:
+            matches = find_matches(body, analyzer, frozenset(terms))
+            snippet = passages(body, matches, found, occurrences=counts.get(hit.docnum))
+        hits.append(
+            Hit(offset + i + 1, hit["path"], hit["title"], hit.score, snippet or leading_text(body))
+        )
     return SearchResult(text, len(results), page, limit, hits)
+
+
+def occurrences(searcher: Searcher, terms: list[str], docnums: list[int]) -> dict[int, int]:
+    """How many times the body of each document holds any of ``terms`` (from the postings)."""
+    counts = dict.fromkeys(docnums, 0)
+    reader = searcher.reader()
+    for term in set(terms):
+        if (("body", term)) not in reader:
+            continue
+        postings = reader.postings("body", term)
+        for docnum in sorted(docnums):
+            postings.skip_to(docnum)
+            if not postings.is_active():
+                break
+            if postings.id() == docnum:
+                counts[docnum] += int(postings.weight())
+    return counts

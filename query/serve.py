@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import socket
 import sys
 import time
 from collections.abc import Iterable
@@ -49,28 +52,73 @@ def serve(
     port: int = 8080,
     threads: int = 4,
     cors_origins: Iterable[str] = (),
+    workers: int = 1,
 ) -> None:
-    """Serve until interrupted. Prints the address it listens on to stderr."""
+    """Serve until interrupted. Prints the address it listens on to stderr.
+
+    With ``workers`` > 1 the listening socket is opened once and that many
+    processes (forked, each with its own searchers) answer on it: Python runs one
+    thread at a time per process, so this is how a search server uses several cores.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    sock = socket.create_server((host, port), backlog=1024)
+    address = f"http://{host}:{sock.getsockname()[1]}"
+    plural = f" with {workers} worker processes" if workers > 1 else ""
+    print(f"veille: serving {index_dir} on {address}/{plural} (Ctrl-C to stop)", file=sys.stderr)
+    sys.stderr.flush()
+    if workers <= 1:
+        _run(sock, index_dir, threads, cors_origins)
+        return
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # a worker: serve until the parent stops it
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            code = 0
+            try:
+                _run(sock, index_dir, threads, cors_origins)
+            except BaseException:
+                code = 1
+            os._exit(code)
+        children.append(pid)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        os.wait()  # returns when a worker dies, or raises KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+
+
+def _run(sock: socket.socket, index_dir: Path, threads: int, cors_origins) -> None:
     from waitress import create_server
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     app: SearchApp = make_app(index_dir, cors_origins)
     server = create_server(
         RequestLog(app),
-        host=host,
-        port=port,
+        sockets=[sock],
         threads=threads,
         max_request_body_size=1024,
         max_request_header_size=16384,
         ident="veille",
     )
-    address = f"http://{host}:{server.effective_port}"
-    print(
-        f"veille: serving {index_dir} on {address}/ (Ctrl-C to stop)", file=sys.stderr, flush=True
-    )
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.run()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         server.close()

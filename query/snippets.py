@@ -3,63 +3,152 @@
 A snippet is a list of segments ``(text, matched)`` taken from the original
 text (accents kept); renderers turn it into HTML (escaped, with ``<mark>``),
 terminal text (matches in bold) or plain text.
+
+Matches are found by running the document through the index's own analysis
+chain and keeping the tokens that are query terms, so a word matched through a
+variant or a synonym is highlighted as written. Passages are built while the
+chain runs, and the run stops once it has passages that hold every term the
+document matched: the start of a long article is usually enough.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 
 import click
-from whoosh.highlight import ContextFragmenter, Formatter
 
 Segments = list[tuple[str, bool]]
+Match = tuple[int, int, str]  # start, end, term
+
+PASSAGES = 2
+PASSAGE_WIDTH = 240  # characters, context included
+CONTEXT = 70  # characters of context before the first and after the last match
+LEADING_CHARS = 200
 
 _SPACES = re.compile(r"\s+")
 
 
-class SegmentFormatter(Formatter):
-    """A Whoosh formatter that returns segments instead of a marked-up string.
+def find_matches(text: str, analyzer, terms: frozenset[str]) -> Iterator[Match]:
+    """Where the tokens of ``text`` that are in ``terms`` stand, in text order."""
+    for t in analyzer(text, chars=True, mode="index"):
+        if t.text in terms:
+            yield t.startchar, t.endchar, t.text
 
-    Runs of white space become one space unless ``keep_lines`` is set.
+
+class TermOffsets:
+    """Where each term stands in recently shown documents, one analysis per document.
+
+    A server shows the same documents again and again; with this cache their
+    passages cost dictionary look-ups instead of a run of the chain. Bounded to
+    ``size`` documents, least recently used first out; safe to share by threads.
     """
 
-    def __init__(self, keep_lines: bool = False):
-        self.keep_lines = keep_lines
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._docs: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
 
-    def format_fragment(self, fragment, replace=False) -> Segments:
-        text = fragment.text
-        start, end = _word_bounds(text, fragment.startchar, fragment.endchar)
-        segments: Segments = [] if start == 0 else [("… ", False)]
-        index = start
-        for t in sorted(fragment.matches, key=lambda t: (t.startchar, t.startchar - t.endchar)):
-            if t.startchar is None or t.startchar < index:
-                continue
-            if t.startchar > index:
-                segments.append((text[index : t.startchar], False))
-            segments.append((text[t.startchar : t.endchar], True))
-            index = t.endchar
-        if end > index:
-            segments.append((text[index:end], False))
+    def matches(self, key, text: str, analyzer, terms: Iterable[str]) -> list[Match]:
+        """The matches of ``terms`` in ``text`` (``key`` names this text: path, size, time)."""
+        with self._lock:
+            offsets = self._docs.get(key)
+            if offsets is not None:
+                self._docs.move_to_end(key)
+        if offsets is None:
+            offsets = {}
+            for t in analyzer(text, chars=True, mode="index"):
+                offsets.setdefault(t.text, []).append((t.startchar, t.endchar))
+            with self._lock:
+                self._docs[key] = offsets
+                if len(self._docs) > self.size:
+                    self._docs.popitem(last=False)
+        found = [(s, e, term) for term in set(terms) for s, e in offsets.get(term, ())]
+        return sorted(found)
+
+
+def passages(
+    text: str,
+    matches: Iterable[Match],
+    wanted: Iterable[str] = (),
+    count: int = PASSAGES,
+    occurrences: int | None = None,
+) -> Segments:
+    """The best ``count`` passages of ``text`` around ``matches`` (in text order), or ``[]``.
+
+    A passage groups the matches that fit in PASSAGE_WIDTH characters; the best
+    hold the most different terms. What the index knows of the document lets a
+    lazy ``matches`` (``find_matches``) stop early: ``occurrences`` is how many
+    there are in all (none is left to find after the last), and ``wanted`` the
+    terms the document contains (once ``count`` passages hold all of them, the
+    rest is not read).
+    """
+    wanted = frozenset(wanted)
+    span = PASSAGE_WIDTH - 2 * CONTEXT
+    groups: list[list[Match]] = []
+    current: list[Match] = []
+    seen = 0
+    for match in matches:
+        seen += 1
+        if current and match[1] - current[0][0] > span:
+            groups.append(current)
+            current = []
+            if wanted:
+                complete = [g for g in groups if wanted <= {m[2] for m in g}]
+                if len(complete) >= count:
+                    break
+        current.append(match)
+        if seen == occurrences:  # that was the last one
+            break
+    if current:
+        groups.append(current)
+    if not groups:
+        return []
+    best = sorted(groups, key=lambda g: (-len({m[2] for m in g}), -len(g), g[0][0]))[:count]
+    out: Segments = []
+    for group in sorted(best, key=lambda g: g[0][0]):
+        start, end = _word_bounds(text, group[0][0] - CONTEXT, group[-1][1] + CONTEXT)
+        piece = _mark(text, group, start, end)
+        if start > 0:
+            piece.insert(0, ("… ", False))
         if end < len(text):
-            segments.append((" …", False))
-        return segments
+            piece.append((" …", False))
+        if out and out[-1] == (" …", False) and piece[0] == ("… ", False):
+            out[-1] = (" … ", False)
+            piece = piece[1:]
+        out.extend(piece)
+    return [(_SPACES.sub(" ", t), matched) for t, matched in out if t]
 
-    def format(self, fragments, replace=False) -> Segments:
-        out: Segments = []
-        for i, fragment in enumerate(sorted(fragments, key=lambda f: f.startchar)):
-            segments = self.format_fragment(fragment)
-            if i and out and out[-1] == (" …", False) and segments[:1] == [("… ", False)]:
-                out[-1] = (" … ", False)
-                segments = segments[1:]
-            out.extend(segments)
-        if self.keep_lines:
-            return [(text, matched) for text, matched in out if text]
-        return [(_SPACES.sub(" ", text), matched) for text, matched in out if text]
+
+def mark_all(text: str, analyzer, terms: Iterable[str]) -> Segments:
+    """The whole of ``text`` as segments, matches of ``terms`` marked, line breaks kept."""
+    matches = list(find_matches(text, analyzer, frozenset(terms)))
+    return [(t, matched) for t, matched in _mark(text, matches, 0, len(text)) if t]
+
+
+def _mark(text: str, matches: list[Match], start: int, end: int) -> Segments:
+    """Segments of text[start:end] with the matches marked; of overlapping
+    matches (a synonym spanning several words), the longest wins."""
+    out: Segments = []
+    index = start
+    for m_start, m_end, _ in sorted(matches, key=lambda m: (m[0], m[0] - m[1])):
+        if m_start < index or m_end > end:
+            continue
+        if m_start > index:
+            out.append((text[index:m_start], False))
+        out.append((text[m_start:m_end], True))
+        index = m_end
+    if end > index:
+        out.append((text[index:end], False))
+    return out
 
 
 def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Move fragment edges off the middle of words."""
+    """Clamp to the text and move the edges off the middle of words."""
+    start, end = max(0, start), min(len(text), end)
     if 0 < start < len(text) and text[start - 1].isalnum():
         space = text.find(" ", start, end)
         start = space + 1 if space >= 0 else start
@@ -69,11 +158,7 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def make_fragmenter() -> ContextFragmenter:
-    return ContextFragmenter(maxchars=240, surround=70)
-
-
-def leading_text(text: str, chars: int = 200) -> Segments:
+def leading_text(text: str, chars: int = LEADING_CHARS) -> Segments:
     """The start of a document, for hits whose body had no match (a title match)."""
     text = _SPACES.sub(" ", text).strip()
     if len(text) <= chars:

@@ -25,8 +25,6 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from whoosh.highlight import WholeFragmenter, highlight
-
 from veille.indexer.locations import INDEX_ENV, default_index_dir
 from veille.indexer.store import StoreError
 
@@ -37,7 +35,7 @@ from .limits import SERVER_MAX_PAGE as MAX_PAGE
 from .parser import QueryError, parse_query
 from .search import SearchResult, run_search
 from .searchers import SearcherPool
-from .snippets import SegmentFormatter
+from .snippets import TermOffsets, mark_all
 
 log = logging.getLogger("veille.server")
 
@@ -87,6 +85,7 @@ class SearchApp:
     def __init__(self, index_dir: Path, cors_origins: Iterable[str] = ()):
         self.index_dir = Path(index_dir)
         self.pool = SearcherPool(self.index_dir)
+        self.offsets = TermOffsets()
         self.cors_origins = frozenset(o.rstrip("/") for o in cors_origins if o)
         self.assets = {path: (_asset(name), ctype) for path, (name, ctype) in ASSETS.items()}
 
@@ -171,18 +170,7 @@ class SearchApp:
             try:
                 q = parse_query(query, current.analyzer)
                 terms = {text for field, text in q.iter_all_terms() if field == "body"}
-                body = (
-                    highlight(
-                        fields["body"],
-                        terms,
-                        current.analyzer,
-                        WholeFragmenter(charlimit=None),
-                        SegmentFormatter(keep_lines=True),
-                        top=1,
-                        mode="index",
-                    )
-                    or body
-                )
+                body = mark_all(fields["body"], current.analyzer, terms)
             except QueryError:
                 pass
         html = pages.document_page(fields["title"], fields["path"], body, query, base)
@@ -217,7 +205,9 @@ class SearchApp:
         started = time.perf_counter()
         current = self._current()
         try:
-            result = run_search(current.searcher, current.analyzer, query, limit, page)
+            result = run_search(
+                current.searcher, current.analyzer, query, limit, page, self.offsets
+            )
         except QueryError as exc:
             raise HTTPError(400, str(exc)) from None
         return result, (time.perf_counter() - started) * 1000

@@ -175,3 +175,37 @@ def test_widget_in_a_real_browser(live, page_server):
             assert dialogs == []
         finally:
             browser.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_worker_processes_share_the_socket_and_stop_together(tmp_path):
+    from veille.corpus import CORPUS_DIR
+
+    index_paths(tmp_path / "ix", [CORPUS_DIR])
+    proc = subprocess.Popen(
+        [
+            veille_command(),
+            "serve",
+            "--index",
+            str(tmp_path / "ix"),
+            "--port",
+            "0",
+            "--workers",
+            "2",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stderr.readline()
+        address = re.search(r"on (http://\S+?)/ with 2 worker processes", line).group(1)
+        for _ in range(20):
+            status, _, body = get(f"{address}/search?q=Kyiv")
+            assert status == 200 and json.loads(body)["total"] == 2
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        assert len(children) == 2
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    time.sleep(0.3)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in children)
