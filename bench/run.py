@@ -84,7 +84,9 @@ def measure_indexing(docs: Path, work: Path, raw: int, count: int, peers, procs_
     for peer in peers:
         for procs in procs_list:
             if procs > 1 and peer.name == "sqlite-fts5":
-                continue  # one writer only
+                if 1 in procs_list:
+                    continue
+                procs = 1  # one writer only
             out = work / f"{peer.name}-p{procs}"
             shutil.rmtree(out, ignore_errors=True)
             stdout, _ = run_child(
@@ -365,11 +367,20 @@ def _server_lines(what: str, server: dict) -> list[str]:
         lines.append(
             f"| {lv['clients']} | {lv['rps']} | {lv['p50_ms']} | {lv['p99_ms']} | {lv['errors']} |"
         )
+    if server.get("note"):
+        lines += ["", f"({server['note']})"]
     return lines + [""]
 
 
 def table(report: dict) -> str:
     return markdown(report)
+
+
+def write_report(report: dict, out: Path, stem: str) -> None:
+    report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    (out / f"{stem}.md").write_text(markdown(report))
 
 
 # main -----------------------------------------------------------------------------
@@ -418,6 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     work = args.work or Path(tempfile.mkdtemp(prefix="veille-bench-"))
+    stem = "-".join(label(s) for s in sizes) + ("-quick" if args.quick else "")
     report = {
         "machine": machine(),
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -460,14 +472,11 @@ def main(argv: list[str] | None = None) -> int:
             if size <= 10_000 or not args.quick:
                 data["server"] = measure_server(veille_index, load_seconds)
             report["sizes"][name] = data
+            write_report(report, args.out, stem)  # what is measured so far survives a failure
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
-    report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    args.out.mkdir(parents=True, exist_ok=True)
-    stem = "-".join(label(s) for s in sizes) + ("-quick" if args.quick else "")
-    (args.out / f"{stem}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    (args.out / f"{stem}.md").write_text(markdown(report))
+    write_report(report, args.out, stem)
     print(table(report))
     print(f"written: {args.out / (stem + '.json')}, {args.out / (stem + '.md')}", file=sys.stderr)
     return 0

@@ -35,6 +35,19 @@ def index_option(command):
     )(command)
 
 
+def table_options(synonyms_help: str, variants_help: str):
+    """The --synonyms and --variants options."""
+
+    def decorate(command):
+        for name, text in (("--variants", variants_help), ("--synonyms", synonyms_help)):
+            command = click.option(
+                name, type=click.Path(exists=True, dir_okay=False, path_type=Path), help=text
+            )(command)
+        return command
+
+    return decorate
+
+
 def resolve_index(index_dir: Path | None) -> Path:
     return (index_dir or default_index_dir()).expanduser()
 
@@ -89,15 +102,9 @@ def cli():
 @cli.command(short_help="Index .txt files and folders of them.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @index_option
-@click.option(
-    "--synonyms",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Synonym file (synonyms.txt format) to use instead of the shipped one.",
-)
-@click.option(
-    "--variants",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Name-variant file (same format) to use instead of the shipped one.",
+@table_options(
+    "Synonym file (synonyms.txt format) to use instead of the shipped one.",
+    "Name-variant file (same format) to use instead of the shipped one.",
 )
 @click.option("--rebuild", is_flag=True, help="Start the index from scratch with these paths.")
 @click.option(
@@ -216,15 +223,9 @@ def print_hits(result) -> None:
 @cli.command(short_help="Show the tokens the chain makes of TEXT.")
 @click.argument("text", nargs=-1, required=True)
 @index_option
-@click.option(
-    "--synonyms",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Analyse with this synonym file instead of the index's.",
-)
-@click.option(
-    "--variants",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Analyse with this name-variant file instead of the index's.",
+@table_options(
+    "Analyse with this synonym file instead of the index's.",
+    "Analyse with this name-variant file instead of the index's.",
 )
 @click.option(
     "--mode",

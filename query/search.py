@@ -88,7 +88,7 @@ def run_search(
     results = searcher.search(q, limit=offset + limit, terms=True, optimize=False)
     shown = results[offset : offset + limit]
     terms = [text for field, text in q.iter_all_terms() if field == "body"]
-    counts = occurrences(searcher, terms, [hit.docnum for hit in shown])
+    counts = term_counts(searcher, terms, [hit.docnum for hit in shown])
     hits = []
     for i, hit in enumerate(shown):
         found = [t.decode("utf-8") for field, t in hit.matched_terms() if field == "body"]
@@ -106,7 +106,7 @@ def run_search(
     return SearchResult(text, len(results), page, limit, hits)
 
 
-def occurrences(searcher: Searcher, terms: list[str], docnums: list[int]) -> dict[int, int]:
+def term_counts(searcher: Searcher, terms: list[str], docnums: list[int]) -> dict[int, int]:
     """How many times the body of each document holds any of ``terms`` (from the postings)."""
     counts = dict.fromkeys(docnums, 0)
     reader = searcher.reader()

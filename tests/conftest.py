@@ -50,6 +50,17 @@ def make_index(tmp_path):
     return build
 
 
+def corpus_plus(tmp_path_factory, extra: dict[str, str]) -> Path:
+    """An index of the bundled articles plus {file name: text}; returns its folder."""
+    docs = tmp_path_factory.mktemp("docs")
+    for source in CORPUS_DIR.glob("*.txt"):
+        (docs / source.name).write_bytes(source.read_bytes())
+    write_articles(docs, extra)
+    directory = tmp_path_factory.mktemp("ix") / "index"
+    index_paths(directory, [docs])
+    return directory
+
+
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("corpus") / "index"

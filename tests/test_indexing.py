@@ -170,3 +170,11 @@ def test_the_index_remembers_its_synonyms(tmp_path):
     assert sorted(found(tmp_path / "ix", "Moscou")) == ["a.txt", "b.txt"]
     with pytest.raises(StoreError, match="--rebuild"):
         index_paths(tmp_path / "ix", [more], analyzer=build_analyzer(None, None))
+
+
+def test_segments_are_separate_files_that_searchers_map_instead_of_copying(tmp_path):
+    docs = write_articles(tmp_path / "docs", {"a.txt": "Kiev\nA"})
+    index_paths(tmp_path / "ix", [docs])
+    names = [p.name for p in (tmp_path / "ix").iterdir()]
+    assert not any(name.endswith(".seg") for name in names)  # no compound file
+    assert any(name.endswith(".pst") for name in names)

@@ -19,7 +19,7 @@ import pytest
 from veille.corpus import CORPUS_DIR
 from veille.indexer.build import index_paths
 
-from .conftest import veille_command
+from .conftest import corpus_plus, veille_command
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(
@@ -48,12 +48,7 @@ def page_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, page_server):
     """`veille serve` on a free port, allowing the test page's origin."""
-    docs = tmp_path_factory.mktemp("docs")
-    for source in CORPUS_DIR.glob("*.txt"):
-        (docs / source.name).write_bytes(source.read_bytes())
-    (docs / "xss.txt").write_text(f"Titre {XSS}\nCorps {XSS}\n", "utf-8")
-    index_dir = tmp_path_factory.mktemp("ix") / "index"
-    index_paths(index_dir, [docs])
+    index_dir = corpus_plus(tmp_path_factory, {"xss.txt": f"Titre {XSS}\nCorps {XSS}\n"})
     _, origin = page_server
     proc = subprocess.Popen(
         [
@@ -179,7 +174,6 @@ def test_widget_in_a_real_browser(live, page_server):
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
 def test_worker_processes_share_the_socket_and_stop_together(tmp_path):
-    from veille.corpus import CORPUS_DIR
 
     index_paths(tmp_path / "ix", [CORPUS_DIR])
     proc = subprocess.Popen(

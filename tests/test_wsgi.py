@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 import webtest
 
-from veille.corpus import CORPUS_DIR
 from veille.indexer.build import index_paths
 from veille.query import wsgi
 from veille.query.wsgi import MAX_LIMIT, make_app
 
-from .conftest import write_articles
+from .conftest import corpus_plus, write_articles
 
 XSS_TITLE = "<script>alert(1)</script> Kiev"
 XSS_BODY = 'Texte <img src=x onerror="alert(2)"> sur Kiev </mark><script>alert(3)</script>.'
@@ -22,13 +21,7 @@ XSS_BODY = 'Texte <img src=x onerror="alert(2)"> sur Kiev </mark><script>alert(3
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory) -> Path:
-    docs = tmp_path_factory.mktemp("docs")
-    for source in CORPUS_DIR.glob("*.txt"):
-        (docs / source.name).write_bytes(source.read_bytes())
-    (docs / "xss.txt").write_text(f"{XSS_TITLE}\n{XSS_BODY}\n", "utf-8")
-    directory = tmp_path_factory.mktemp("ix") / "index"
-    index_paths(directory, [docs])
-    return directory
+    return corpus_plus(tmp_path_factory, {"xss.txt": f"{XSS_TITLE}\n{XSS_BODY}\n"})
 
 
 @pytest.fixture
