@@ -386,11 +386,11 @@ def write_report(report: dict, out: Path, stem: str) -> None:
 # main -----------------------------------------------------------------------------
 
 
-def bundled_corpus(work: Path) -> Path:
+def bundled_corpus() -> Path:
+    """The shared sample articles when ../shared is there, else the installed copy."""
     from veille.corpus import CORPUS_DIR
 
-    source = SHARED_CORPUS if SHARED_CORPUS.is_dir() else CORPUS_DIR
-    return source
+    return SHARED_CORPUS if SHARED_CORPUS.is_dir() else CORPUS_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -441,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     try:
         print("bundled corpus", file=sys.stderr)
-        corpus = bundled_corpus(work)
+        corpus = bundled_corpus()
         bundled_index = work / "bundled"
         subprocess.run(
             [VEILLE, "index", "--index", str(bundled_index), str(corpus)],

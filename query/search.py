@@ -88,7 +88,8 @@ def run_search(
     results = searcher.search(q, limit=offset + limit, terms=True, optimize=False)
     shown = results[offset : offset + limit]
     terms = [text for field, text in q.iter_all_terms() if field == "body"]
-    counts = term_counts(searcher, terms, [hit.docnum for hit in shown])
+    # Occurrence counts let an uncached snippet stop early; a cache needs none.
+    counts = term_counts(searcher, terms, [hit.docnum for hit in shown]) if offsets is None else {}
     hits = []
     for i, hit in enumerate(shown):
         found = [t.decode("utf-8") for field, t in hit.matched_terms() if field == "body"]
