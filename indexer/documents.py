@@ -40,22 +40,30 @@ def find_text_files(paths: Iterable[Path]) -> Iterator[Path]:
 def read_document(path: Path) -> tuple[Document, str | None]:
     """Read one text file; return the document and a warning, or raise Unreadable.
 
-    UTF-8 (with or without a byte-order mark) is expected; other bytes are read
-    as Windows-1252, the usual encoding of French text that is not UTF-8.
+    UTF-8 (with or without a byte-order mark) is expected; UTF-16 is read when
+    it starts with its byte-order mark; other bytes are read as Windows-1252,
+    the usual encoding of French text that is not UTF-8.
     """
     try:
         data = path.read_bytes()
         stat = path.stat()
     except OSError as exc:
         raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
-    if b"\x00" in data[:BINARY_SNIFF]:
-        raise Unreadable("binary file, not text")
     warning = None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        warning = "not valid UTF-8, read as Windows-1252"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise Unreadable("UTF-16 byte-order mark but not valid UTF-16") from None
+        warning = "read as UTF-16 (byte-order mark)"
+    elif b"\x00" in data[:BINARY_SNIFF]:
+        raise Unreadable("binary file, not text")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+            warning = "not valid UTF-8, read as Windows-1252"
     title, body = split_title(text)
     if not title:
         raise Unreadable("empty file")
