@@ -10,7 +10,7 @@ import click
 
 from veille.indexer.locations import INDEX_ENV, default_index_dir
 
-from .limits import MAX_LIMIT
+from .limits import CLI_SEARCH_SECONDS, MAX_LIMIT
 
 # Whoosh and the index code are imported inside the commands, after main() has
 # deferred the standard-library modules Whoosh pulls in but never uses here
@@ -188,9 +188,11 @@ def search_command(query, index_dir, limit, page, as_json):
             summary = index_paths(directory, [CORPUS_DIR], warn=warn)
             click.echo(summary.line(), err=True)
         ix = open_index(directory)
-        result = search(ix, text, limit=limit, page=page)
+        result = search(ix, text, limit=limit, page=page, time_limit=CLI_SEARCH_SECONDS)
     except (StoreError, QueryError) as exc:
         raise VeilleError(str(exc)) from None
+    if result.partial:
+        warn(f"the search stopped after {CLI_SEARCH_SECONDS:.0f} s: results are partial")
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:

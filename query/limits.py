@@ -5,3 +5,5 @@ SERVER_MAX_LIMIT = 100  # hits per page over HTTP
 SERVER_MAX_PAGE = 100
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_STRING = 4096  # bytes of an HTTP query string
+CLI_SEARCH_SECONDS = 20.0  # matching stops after this and the result is marked partial
+SERVER_SEARCH_SECONDS = 2.0

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from whoosh import scoring
+from whoosh.collectors import TimeLimit, WrappingCollector
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
@@ -41,6 +43,7 @@ class SearchResult:
     page: int
     limit: int
     hits: list[Hit]
+    partial: bool = False  # the time limit stopped the search: total and ranking are partial
 
     def as_json(self) -> dict:
         return {
@@ -49,16 +52,39 @@ class SearchResult:
             "page": self.page,
             "limit": self.limit,
             "hits": [hit.as_json() for hit in self.hits],
+            "partial": self.partial,
         }
 
 
-def search(ix: Index, text: str, limit: int = 10, page: int = 1) -> SearchResult:
+def search(
+    ix: Index, text: str, limit: int = 10, page: int = 1, time_limit: float | None = None
+) -> SearchResult:
     """Run ``text`` (veille query syntax) on ``ix`` and return one page of ranked hits.
 
     Raises ``parser.QueryError`` for a query that cannot be run.
     """
     with open_searcher(ix) as searcher:
-        return run_search(searcher, index_analyzer(ix), text, limit, page)
+        return run_search(searcher, index_analyzer(ix), text, limit, page, time_limit=time_limit)
+
+
+class DeadlineCollector(WrappingCollector):
+    """Stops a search with ``TimeLimit`` once ``seconds`` have passed (checked every 256
+    matches; no timer thread and no signal, so it works in any server thread)."""
+
+    def __init__(self, child, seconds: float):
+        super().__init__(child)
+        self.seconds = seconds
+
+    def prepare(self, top_searcher, q, context):
+        self.child.prepare(top_searcher, q, context)
+        self.deadline = time.perf_counter() + self.seconds
+
+    def collect_matches(self):
+        child = self.child
+        for n, sub_docnum in enumerate(child.matches(), start=1):
+            child.collect(sub_docnum)
+            if not n & 255 and time.perf_counter() > self.deadline:
+                raise TimeLimit
 
 
 def open_searcher(ix: Index) -> Searcher:
@@ -72,10 +98,13 @@ def run_search(
     limit: int = 10,
     page: int = 1,
     offsets: TermOffsets | None = None,
+    time_limit: float | None = None,
 ) -> SearchResult:
     """Search with an open searcher and the index's analyzer (see ``search``).
 
     ``offsets`` caches where terms stand in documents shown before (a server's).
+    After ``time_limit`` seconds of matching, the search stops and the result,
+    ranked among the documents seen so far, is marked partial.
     """
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
@@ -85,7 +114,15 @@ def run_search(
     offset = (page - 1) * limit
     # Without block-quality skipping the collector sees every match once, so the
     # total comes with the ranking instead of from a second pass over the matches.
-    results = searcher.search(q, limit=offset + limit, terms=True, optimize=False)
+    collector = searcher.collector(limit=offset + limit, terms=True, optimize=False)
+    if time_limit is not None:
+        collector = DeadlineCollector(collector, time_limit)
+    partial = False
+    try:
+        searcher.search_with_collector(q, collector)
+    except TimeLimit:
+        partial = True  # ranked among the documents seen so far
+    results = collector.results()
     shown = results[offset : offset + limit]
     terms = [text for field, text in q.iter_all_terms() if field == "body"]
     # Occurrence counts let an uncached snippet stop early; a cache needs none.
@@ -104,7 +141,7 @@ def run_search(
         hits.append(
             Hit(offset + i + 1, hit["path"], hit["title"], hit.score, snippet or leading_text(body))
         )
-    return SearchResult(text, len(results), page, limit, hits)
+    return SearchResult(text, len(results), page, limit, hits, partial)
 
 
 def term_counts(searcher: Searcher, terms: list[str], docnums: list[int]) -> dict[int, int]:

@@ -29,7 +29,7 @@ from veille.indexer.locations import INDEX_ENV, default_index_dir
 from veille.indexer.store import StoreError
 
 from . import pages
-from .limits import MAX_QUERY_STRING
+from .limits import MAX_QUERY_STRING, SERVER_SEARCH_SECONDS
 from .limits import SERVER_MAX_LIMIT as MAX_LIMIT
 from .limits import SERVER_MAX_PAGE as MAX_PAGE
 from .parser import QueryError, parse_query
@@ -206,7 +206,13 @@ class SearchApp:
         current = self._current()
         try:
             result = run_search(
-                current.searcher, current.analyzer, query, limit, page, self.offsets
+                current.searcher,
+                current.analyzer,
+                query,
+                limit,
+                page,
+                self.offsets,
+                time_limit=SERVER_SEARCH_SECONDS,
             )
         except QueryError as exc:
             raise HTTPError(400, str(exc)) from None
