@@ -372,10 +372,6 @@ def _server_lines(what: str, server: dict) -> list[str]:
     return lines + [""]
 
 
-def table(report: dict) -> str:
-    return markdown(report)
-
-
 def write_report(report: dict, out: Path, stem: str) -> None:
     report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     out.mkdir(parents=True, exist_ok=True)
@@ -477,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
     write_report(report, args.out, stem)
-    print(table(report))
+    print(markdown(report))
     print(f"written: {args.out / (stem + '.json')}, {args.out / (stem + '.md')}", file=sys.stderr)
     return 0
 

@@ -14,6 +14,7 @@ from .documents import TEXT_SUFFIXES, Document, Unreadable, find_text_files, rea
 from .store import (
     StoreError,
     create_index,
+    holds_something,
     index_analyzer,
     index_exists,
     open_index,
@@ -77,7 +78,7 @@ def index_paths(
             )
         summary.indexed = write_documents(ix, _read_all(files, summary, note), procs)
     else:
-        if directory.exists() and not exists and _has_files(directory):
+        if not exists and holds_something(directory):
             raise StoreError(f"{directory} exists and is not a veille index; not touching it")
         if analyzer is None:
             analyzer = build_analyzer()
@@ -94,10 +95,6 @@ def index_paths(
                 shutil.rmtree(fresh, ignore_errors=True)
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _has_files(directory: Path) -> bool:
-    return directory.is_file() or (directory.is_dir() and any(directory.iterdir()))
 
 
 def default_procs(files: int) -> int:

@@ -35,6 +35,11 @@ def make_schema(analyzer: VeilleAnalyzer) -> Schema:
     )
 
 
+def holds_something(directory: Path) -> bool:
+    """Whether ``directory`` is a file, or a folder with anything in it."""
+    return directory.is_file() or (directory.is_dir() and any(directory.iterdir()))
+
+
 def index_exists(directory: Path) -> bool:
     """Whether ``directory`` holds a Whoosh index (a table of contents), without opening it."""
     return directory.is_dir() and any(directory.glob("_MAIN_*.toc"))
@@ -69,7 +74,7 @@ def _check_meta(directory: Path) -> None:
 
 def create_index(directory: Path, analyzer: VeilleAnalyzer) -> Index:
     """Create an empty index; refuse to overwrite a folder that holds something else."""
-    if directory.exists() and any(directory.iterdir()) and not index_exists(directory):
+    if holds_something(directory) and not index_exists(directory):
         raise StoreError(f"{directory} exists and is not a veille index; not touching it")
     directory.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(directory), make_schema(analyzer))

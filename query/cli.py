@@ -172,7 +172,7 @@ def search_command(query, index_dir, limit, page, as_json):
     1 with none, 2 on an error. With no index yet, the bundled articles are
     indexed first.
     """
-    from veille.indexer.store import StoreError, index_exists, open_index
+    from veille.indexer.store import StoreError, holds_something, index_exists, open_index
 
     from .parser import QueryError
     from .search import search
@@ -180,7 +180,7 @@ def search_command(query, index_dir, limit, page, as_json):
     text = " ".join(query)
     directory = resolve_index(index_dir)
     try:
-        if not index_exists(directory) and not _has_content(directory):
+        if not index_exists(directory) and not holds_something(directory):
             from veille.corpus import CORPUS_DIR
             from veille.indexer.build import index_paths
 
@@ -198,10 +198,6 @@ def search_command(query, index_dir, limit, page, as_json):
     else:
         print_hits(result)
     click.get_current_context().exit(0 if result.total else 1)
-
-
-def _has_content(directory: Path) -> bool:
-    return directory.exists() and (not directory.is_dir() or any(directory.iterdir()))
 
 
 def print_hits(result) -> None:

@@ -34,15 +34,20 @@ def test_folders_are_read_recursively_and_only_txt_files(tmp_path):
     assert sorted(found(tmp_path / "ix", "Kiev")) == ["a.txt", "b.TXT"]
 
 
-def test_windows_1252_files_are_read_with_a_warning(tmp_path):
+@pytest.mark.parametrize(
+    "encoding, warning",
+    [("cp1252", "not valid UTF-8, read as Windows-1252"), ("utf-16", "read as UTF-16")],
+)
+def test_other_encodings_are_read_with_a_warning(tmp_path, encoding, warning):
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "cp.txt").write_bytes("Sécurité à Kiev\nGaranties de sécurité\n".encode("cp1252"))
+    (docs / "f.txt").write_bytes("Sécurité à Kiev\nGaranties de sécurité\n".encode(encoding))
     warnings = []
     summary = index_paths(tmp_path / "ix", [docs], warn=warnings.append)
     assert summary.indexed == 1
-    assert any("cp.txt" in w and "Windows-1252" in w for w in warnings)
-    assert found(tmp_path / "ix", '"garanties de sécurité"') == ["cp.txt"]
+    assert any("f.txt" in w and warning in w for w in warnings)
+    assert found(tmp_path / "ix", '"garanties de sécurité"') == ["f.txt"]
+    assert found(tmp_path / "ix", "Kyiv securite") == ["f.txt"]
 
 
 def test_utf8_byte_order_mark_is_not_part_of_the_title(tmp_path):

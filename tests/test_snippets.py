@@ -32,23 +32,19 @@ def test_passages_come_in_text_order_joined_by_an_ellipsis(analyzer):
     assert plain.index("Kiev") < plain.index("Kyiv") and " … " in plain
 
 
-def test_passages_stop_reading_once_they_have_every_wanted_term():
+def test_passages_stop_reading_once_they_have_every_wanted_term(analyzer):
     calls = []
 
     class CountingAnalyzer:
         def __call__(self, text, **kwargs):
-            from veille.indexer.analysis import build_analyzer
-
-            for t in build_analyzer()(text, **kwargs):
+            for t in analyzer(text, **kwargs):
                 calls.append(t.text)
                 yield t
 
     text = f"Kiev un. {FILLER} Kiev deux. {FILLER} Kiev trois. " + FILLER * 20
     segments = best(text, CountingAnalyzer(), {"kiv"}, wanted={"kiv"})
     assert [t for t, marked in segments if marked] == ["Kiev", "Kiev"]
-    every = sum(
-        1 for _ in __import__("veille.indexer.analysis").indexer.analysis.build_analyzer()(text)
-    )
+    every = sum(1 for _ in analyzer(text))
     assert len(calls) < every / 4
 
 

@@ -16,16 +16,6 @@ from veille.indexer.store import StoreError, open_index, write_documents
 from ..conftest import found, write_articles
 
 
-def test_utf16_with_a_byte_order_mark_is_read(tmp_path):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "u16.txt").write_bytes("Sécurité à Kyiv\nGaranties".encode("utf-16"))
-    warnings = []
-    summary = index_paths(tmp_path / "ix", [docs], warn=warnings.append)
-    assert summary.indexed == 1 and any("UTF-16" in w for w in warnings)
-    assert found(tmp_path / "ix", "Kiev securite") == ["u16.txt"]
-
-
 def test_a_symlink_loop_does_not_hang_the_walk(tmp_path):
     docs = write_articles(tmp_path / "docs", {"a.txt": "Kiev\nA"})
     (docs / "loop").symlink_to(docs, target_is_directory=True)
