@@ -14,12 +14,16 @@ from .documents import TEXT_SUFFIXES, Document, Unreadable, find_text_files, rea
 from .store import (
     StoreError,
     create_index,
+    describe_write_error,
     holds_something,
     index_analyzer,
     index_exists,
     open_index,
+    recover_interrupted_swap,
     replace_index,
+    sibling,
     write_documents,
+    writing_lock,
 )
 
 Warn = Callable[[str], None]
@@ -58,13 +62,35 @@ def index_paths(
     """
     started = time.perf_counter()
     summary = IndexSummary()
+    try:
+        with writing_lock(directory):
+            _index(directory, paths, analyzer, rebuild, summary, warn, procs)
+    except OSError as exc:
+        raise StoreError(describe_write_error(directory, exc)) from None
+    summary.seconds = time.perf_counter() - started
+    return summary
 
+
+def _index(
+    directory: Path,
+    paths: Iterable[Path],
+    analyzer: VeilleAnalyzer | None,
+    rebuild: bool,
+    summary: IndexSummary,
+    warn: Warn | None,
+    procs: int | None,
+) -> None:
     def note(message: str) -> None:
         summary.warnings.append(message)
         if warn:
             warn(message)
 
-    files = list(find_text_files(paths))
+    def unlisted(exc: OSError) -> None:
+        summary.skipped += 1
+        note(f"{exc.filename}: skipped, cannot list the folder: {exc.strerror or exc}")
+
+    recover_interrupted_swap(directory)
+    files = list(find_text_files(paths, unlisted))
     if procs is None:
         procs = default_procs(len(files))
     exists = index_exists(directory)
@@ -82,9 +108,7 @@ def index_paths(
             raise StoreError(f"{directory} exists and is not a veille index; not touching it")
         if analyzer is None:
             analyzer = build_analyzer()
-        fresh = directory.with_name(directory.name + ".new")
-        if fresh.exists():
-            shutil.rmtree(fresh)
+        fresh = sibling(directory, "new")
         try:
             ix = create_index(fresh, analyzer)
             documents = _read_all(files, summary, note)
@@ -93,8 +117,6 @@ def index_paths(
         finally:
             if fresh.exists():
                 shutil.rmtree(fresh, ignore_errors=True)
-    summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def default_procs(files: int) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +24,16 @@ class Unreadable(Exception):
     """A file that is skipped; the message says why."""
 
 
-def find_text_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Yield the .txt files named, and those inside the folders named, recursively and sorted."""
+def find_text_files(
+    paths: Iterable[Path], on_error: Callable[[OSError], None] | None = None
+) -> Iterator[Path]:
+    """Yield the .txt files named, and those inside the folders named, recursively and sorted.
+
+    A folder that cannot be listed is passed to ``on_error`` and left out.
+    """
     for path in paths:
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
+            for root, dirs, files in os.walk(path, onerror=on_error):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if name.lower().endswith(TEXT_SUFFIXES) and not name.startswith("."):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import whoosh.codec.base
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError, Index, LockError
@@ -19,6 +24,20 @@ META_FILE = "veille.json"
 TITLE_BOOST = 2.0
 LOCK_WAIT_SECONDS = 5.0
 WRITER_MEMORY_MB = 256
+
+
+def _segment_name(size: int = 16) -> str:
+    """A new segment's name, from the system's entropy."""
+    import secrets
+
+    return "".join(secrets.choice(whoosh.util.IDCHARS) for _ in range(size))
+
+
+# Whoosh names new segments with the global `random` module. A program that
+# seeds it (hypothesis does, between test cases; so might an application that
+# embeds veille) gets the same names again and overwrites the files of a live
+# segment: the index is then unreadable. Names come from the system instead.
+whoosh.codec.base.random_name = _segment_name
 
 
 class StoreError(Exception):
@@ -88,9 +107,13 @@ def replace_index(fresh: Path, directory: Path) -> None:
     """Put the index built in ``fresh`` in place of the one in ``directory``.
 
     The old index stays whole until the new one is complete, so a rebuild that
-    fails or is interrupted loses nothing.
+    fails or is interrupted loses nothing. Where the system can (Linux), the two
+    folders are exchanged in one step, so a server never sees the path empty.
     """
-    old = directory.with_name(directory.name + ".old")
+    if directory.exists() and _exchange(fresh, directory):
+        shutil.rmtree(fresh, ignore_errors=True)
+        return
+    old = sibling(directory, "old")
     if old.exists():
         shutil.rmtree(old)
     if directory.exists():
@@ -98,6 +121,67 @@ def replace_index(fresh: Path, directory: Path) -> None:
     fresh.rename(directory)
     if old.exists():
         shutil.rmtree(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False if unsupported."""
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+@contextmanager
+def writing_lock(directory: Path, wait: float | None = None) -> Iterator[None]:
+    """Let one `veille index` at a time write the index at ``directory``.
+
+    The lock is an fcntl lock on a hidden file beside the folder (it must exist
+    before the folder does, and survive a rebuild's swap). The kernel releases
+    it when its process ends, even by SIGKILL, so a stale lock never blocks a
+    later run and a live writer's lock is never taken over. A second run waits
+    up to ``wait`` seconds, then fails with a clear message.
+    """
+    try:
+        import fcntl
+    except ImportError:  # no fcntl (Windows): rely on Whoosh's own write lock
+        yield
+        return
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = directory.with_name(f".{directory.name}.lock")
+    with open(lock_path, "a") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"the index at {directory} is being written by another "
+                        "`veille index`; try again when it is done"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+NO_SPACE = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def describe_write_error(directory: Path, exc: OSError) -> str:
+    """One line saying why writing the index failed, and that nothing was lost."""
+    if exc.errno in NO_SPACE:
+        reason = "the disk is full (or a file-size limit was reached)"
+    else:
+        reason = exc.strerror or str(exc)
+    return f"cannot write the index at {directory}: {reason}; the last committed index is unchanged"
 
 
 def write_documents(
@@ -131,8 +215,44 @@ def write_documents(
         writer.commit()
     except BaseException:
         abandon(writer)
+        remove_unused_files(ix)
         raise
     return count
+
+
+def remove_unused_files(ix: Index) -> None:
+    """Delete the files of segments no committed table of contents names.
+
+    A failed write leaves its partial segment behind; after a disk-full error
+    the space it holds is wanted back now, not at the next commit.
+    """
+    from whoosh.index import TOC, clean_files
+
+    try:
+        toc = TOC.read(ix.storage, ix.indexname)
+        clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+        shutil.rmtree(Path(ix.storage.folder, f"{ix.indexname}.tmp"), ignore_errors=True)
+    except Exception:  # best effort: the next commit cleans up too
+        pass
+
+
+def sibling(directory: Path, suffix: str) -> Path:
+    """The folder beside the index where a rebuild is made (``new``) or an old one set aside."""
+    return directory.with_name(f"{directory.name}.{suffix}")
+
+
+def recover_interrupted_swap(directory: Path) -> None:
+    """Clear what an interrupted run left beside the index (call with the writing lock held).
+
+    Only the two-rename swap (systems without an atomic exchange) can be cut
+    between its steps, leaving the index only in ``.old``: it is put back.
+    """
+    old = sibling(directory, "old")
+    if old.exists() and not directory.exists() and index_exists(old):
+        old.rename(directory)
+    for leftover in (sibling(directory, "new"), old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
 
 
 def abandon(writer) -> None:

@@ -45,6 +45,16 @@ class Rule:
 
 
 @dataclass
+class OneWay:
+    """A ``left => right`` line: where it is, and its normalized entries."""
+
+    where: str
+    lefts: list[tuple[str, ...]]
+    rights: list[tuple[str, ...]]
+    spelled: dict[tuple[str, ...], str]  # each entry as the file writes it
+
+
+@dataclass
 class SynonymTable:
     """Rules keyed by their first token, longest first, ready for matching."""
 
@@ -58,7 +68,7 @@ class SynonymTable:
 def parse_synonyms(text: str, source: str, analyze: Analyze) -> SynonymTable:
     """Parse a synonyms file; each entry is normalized with ``analyze``."""
     groups: list[list[tuple[str, ...]]] = []
-    one_way: list[tuple[list[tuple[str, ...]], list[tuple[str, ...]]]] = []
+    one_way: list[OneWay] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = _strip_comment(raw)
         if not line:
@@ -68,7 +78,9 @@ def parse_synonyms(text: str, source: str, analyze: Analyze) -> SynonymTable:
             raise TableError(f"{where}: more than one '=>' in {raw.strip()!r}")
         if "=>" in line:
             left, right = line.split("=>")
-            one_way.append((_entries(left, where, analyze), _entries(right, where, analyze)))
+            lefts, rights = _entries(left, where, analyze), _entries(right, where, analyze)
+            spelled = {analyze(w.strip()): w.strip() for w in f"{left},{right}".split(",")}
+            one_way.append(OneWay(where, lefts, rights, spelled))
         else:
             if "," not in line:
                 raise TableError(
@@ -117,10 +129,7 @@ def _canonical(entry: tuple[str, ...]) -> str:
     return "_".join(entry)
 
 
-def _build(
-    groups: Iterable[list[tuple[str, ...]]],
-    one_way: Iterable[tuple[list[tuple[str, ...]], list[tuple[str, ...]]]],
-) -> SynonymTable:
+def _build(groups: Iterable[list[tuple[str, ...]]], one_way: list[OneWay]) -> SynonymTable:
     by_match: dict[tuple[str, ...], Rule] = {}
     for group in groups:
         canonical = _canonical(group[0])
@@ -131,13 +140,19 @@ def _build(
         rule = by_match.get(entry)
         return (rule.canonical,) if rule and rule.canonical else entry
 
-    for lefts, rights in one_way:
-        for left in lefts:
+    leads_to: dict[tuple[str, ...], dict[tuple[str, ...], str]] = {}
+    spelled: dict[tuple[str, ...], str] = {}
+    for line in one_way:
+        for left in line.lefts:
             rule = by_match.setdefault(left, Rule(left))
-            for right in rights:
+            for right in line.rights:
                 form = index_form(right)
                 if form != index_form(left) and form not in rule.expansions:
                     rule.expansions.append(form)
+                    leads_to.setdefault(index_form(left), {}).setdefault(form, line.where)
+                    spelled.setdefault(index_form(left), line.spelled[left])
+                    spelled.setdefault(form, line.spelled[right])
+    _refuse_cycles(leads_to, spelled)
 
     rules: dict[str, list[Rule]] = {}
     for rule in by_match.values():
@@ -146,3 +161,32 @@ def _build(
         candidates.sort(key=lambda r: len(r.match), reverse=True)
     longest = max((len(m) for m in by_match), default=0)
     return SynonymTable(rules, longest)
+
+
+def _refuse_cycles(
+    leads_to: dict[tuple[str, ...], dict[tuple[str, ...], str]],
+    spelled: dict[tuple[str, ...], str],
+) -> None:
+    """Refuse one-way rules that lead back to where they start (``a => b`` and ``b => a``).
+
+    Expansion is not repeated, so a cycle does no harm to matching, but it is
+    almost always an equivalence written the long way, or a slip: say so.
+    """
+    done: set[tuple[str, ...]] = set()
+
+    def visit(path: list[tuple[str, ...]]) -> None:
+        for nxt, where in leads_to.get(path[-1], {}).items():
+            if nxt in path:
+                loop = path[path.index(nxt) :] + [nxt]
+                words = " => ".join(spelled[t] for t in loop)
+                raise TableError(
+                    f"{where}: the one-way rules make a cycle ({words}); to make these "
+                    "words equivalent, list them on one line separated by commas"
+                )
+            if nxt not in done:
+                visit(path + [nxt])
+        done.add(path[-1])
+
+    for start in list(leads_to):
+        if start not in done:
+            visit([start])

@@ -57,8 +57,13 @@ def load_table(path: Path | None) -> str | None:
         return None
     try:
         return path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise VeilleError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    except OSError as exc:
+        raise VeilleError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise VeilleError(
+            f"cannot read {path}: not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start}); save it as UTF-8"
+        ) from None
 
 
 def make_analyzer(synonyms: Path | None, variants: Path | None):
@@ -308,13 +313,15 @@ def serve(index_dir, host, port, cors_origins, threads, workers):
     `veille index` commits them, without a restart. One log line per request
     goes to stderr.
     """
-    from veille.indexer.store import index_exists
+    from veille.indexer.store import StoreError, open_index
 
     from .serve import serve as run_server
 
     directory = resolve_index(index_dir)
-    if not index_exists(directory):
-        raise VeilleError(f"no index at {directory}: run `veille index` first")
+    try:
+        open_index(directory).close()
+    except StoreError as exc:
+        raise VeilleError(str(exc)) from None
     if workers > 1 and not hasattr(os, "fork"):
         raise VeilleError("--workers needs a system that can fork (Linux, macOS)")
     try:

@@ -153,9 +153,10 @@ def term_counts(searcher: Searcher, terms: list[str], docnums: list[int]) -> dic
             continue
         postings = reader.postings("body", term)
         for docnum in sorted(docnums):
-            postings.skip_to(docnum)
+            # A term held only by deleted documents gives postings that start inactive.
             if not postings.is_active():
                 break
-            if postings.id() == docnum:
+            postings.skip_to(docnum)
+            if postings.is_active() and postings.id() == docnum:
                 counts[docnum] += int(postings.weight())
     return counts

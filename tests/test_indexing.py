@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 
 import pytest
 import whoosh.writing
@@ -124,7 +125,7 @@ def test_a_failed_commit_keeps_the_index_whole_and_unlocked(tmp_path, monkeypatc
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(whoosh.writing.SegmentWriter, "_commit_toc", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError, match="disk is full.*last committed index is unchanged"):
         index_paths(tmp_path / "ix", [more])
     monkeypatch.undo()
     assert found(tmp_path / "ix", "Kiev") == ["a.txt"]
@@ -140,7 +141,7 @@ def test_a_failed_rebuild_keeps_the_old_index(tmp_path, monkeypatch):
         index_paths(tmp_path / "ix", [docs], rebuild=True)
     monkeypatch.undo()
     assert found(tmp_path / "ix", "Kiev") == ["a.txt"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "ix"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".ix.lock", "docs", "ix"]
 
 
 def test_a_folder_that_is_not_an_index_is_never_overwritten(tmp_path):
@@ -183,3 +184,20 @@ def test_segments_are_separate_files_that_searchers_map_instead_of_copying(tmp_p
     names = [p.name for p in (tmp_path / "ix").iterdir()]
     assert not any(name.endswith(".seg") for name in names)  # no compound file
     assert any(name.endswith(".pst") for name in names)
+
+
+def test_a_document_indexed_again_and_again_stays_searchable(tmp_path):
+    """Each update leaves the older copies deleted in their segments; search skips them."""
+    docs = tmp_path / "docs"
+    for text in ["Kiev", "Kiev\nÝh", "x\nKiev\n", "\nKiev\nÝh"]:
+        write_articles(docs, {"doc.txt": text})
+        index_paths(tmp_path / "ix", [docs])
+        assert found(tmp_path / "ix", "Kiev") == ["doc.txt"]
+
+
+def test_seeding_pythons_random_does_not_make_segments_overwrite_each_other(tmp_path):
+    """Whoosh names segments with `random`; a program that seeds it must not lose documents."""
+    for name in ("a.txt", "b.txt"):
+        random.seed(42)
+        index_paths(tmp_path / "ix", [write_articles(tmp_path / name, {name: f"Kiev\n{name}"})])
+    assert sorted(found(tmp_path / "ix", "Kiev")) == ["a.txt", "b.txt"]

@@ -41,6 +41,11 @@ def test_entries_that_normalize_alike_are_allowed(analyzer):
         ("x => y => z\n", "line 1: more than one '=>'"),
         ("kremlin =>\n", "line 1: empty entry"),
         ("ok, fine\nde, la\n", "line 2: 'de' has no searchable word"),
+        ("kremlin => moscou\nmoscou => kremlin\n", "line 2: the one-way rules make a cycle"),
+        (
+            "kremlin => moscou\nmoscou => russie\nkiev => odessa\nrussie => kremlin\n",
+            "line 4: .*cycle .kremlin => moscou => russie => kremlin.",
+        ),
     ],
 )
 def test_malformed_lines_are_reported_with_their_number(text, message, analyzer):

@@ -1,17 +1,17 @@
-"""Messy folders and concurrent writers (issue 5, documents and locks: first part)."""
+"""Messy folders: every file is indexed or skipped with a warning naming it; the run completes."""
 
 from __future__ import annotations
 
+import errno
 import os
-import signal
-import subprocess
-import sys
-import time
+from pathlib import Path
 
-import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from veille.indexer.build import index_paths
-from veille.indexer.store import StoreError, open_index, write_documents
+from veille.query.cli import cli
 
 from ..conftest import found, write_articles
 
@@ -23,43 +23,119 @@ def test_a_symlink_loop_does_not_hang_the_walk(tmp_path):
     assert summary.indexed == 1
 
 
-def test_a_second_writer_waits_then_says_so(tmp_path, monkeypatch):
-    docs = write_articles(tmp_path / "docs", {"a.txt": "Kiev\nA"})
-    index_paths(tmp_path / "ix", [docs])
-    monkeypatch.setattr("veille.indexer.store.LOCK_WAIT_SECONDS", 0.2)
-    ix = open_index(tmp_path / "ix")
-    held = ix.writer()
-    try:
-        with pytest.raises(StoreError, match="being written by another"):
-            write_documents(open_index(tmp_path / "ix"), [])
-    finally:
-        held.cancel()
+def deny(monkeypatch, target: Path, call: str) -> None:
+    """Make ``target`` unreadable: chmod 000, or, as root (whom chmod does not stop),
+    make ``call`` ('read_bytes' or 'scandir') fail on it as the system would."""
+    if os.geteuid() != 0:
+        target.chmod(0)
+        monkeypatch.undo  # noqa: B018  (nothing to patch)
+        return
+    denied = OSError(errno.EACCES, "Permission denied", str(target))
+    if call == "read_bytes":
+        real = Path.read_bytes
+
+        def read_bytes(self):
+            if self == target:
+                raise denied
+            return real(self)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    else:
+        real_scandir = os.scandir
+
+        def scandir(path="."):
+            if Path(path) == target:
+                raise denied
+            return real_scandir(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_unreadable_files_and_folders_are_skipped_with_a_warning(tmp_path, monkeypatch):
+    docs = write_articles(
+        tmp_path / "docs",
+        {"ok.txt": "Kiev\nLisible.", "secret.txt": "Kiev\nInterdit.", "closed/in.txt": "Kiev\nX"},
+    )
+    deny(monkeypatch, docs / "secret.txt", "read_bytes")
+    deny(monkeypatch, docs / "closed", "scandir")
+    warnings: list[str] = []
+    summary = index_paths(tmp_path / "ix", [docs], warn=warnings.append)
+    (docs / "secret.txt").chmod(0o644)
+    (docs / "closed").chmod(0o755)
+    assert (summary.indexed, summary.skipped) == (1, 2)
+    assert f"{docs / 'secret.txt'}: skipped, cannot read: Permission denied" in warnings
+    assert f"{docs / 'closed'}: skipped, cannot list the folder: Permission denied" in warnings
+    assert found(tmp_path / "ix", "Kiev") == ["ok.txt"]
+
+
+def test_a_file_that_vanishes_during_indexing_is_skipped_with_a_warning(tmp_path, monkeypatch):
+    docs = write_articles(tmp_path / "docs", {"a.txt": "Kiev\nA", "gone.txt": "Kiev\nB"})
+    import veille.indexer.build as build
+
+    listed = build.find_text_files
+
+    def list_then_delete(paths, on_error=None):
+        files = list(listed(paths, on_error))
+        (docs / "gone.txt").unlink()  # deleted after the folder was listed, before it is read
+        return iter(files)
+
+    monkeypatch.setattr(build, "find_text_files", list_then_delete)
+    result = CliRunner().invoke(cli, ["index", "--index", str(tmp_path / "ix"), str(docs)])
+    assert result.exit_code == 0
+    assert f"warning: {docs / 'gone.txt'}: skipped, cannot read: No such file or directory" in (
+        result.stderr
+    )
+    assert result.stdout.startswith("indexed 1 document, skipped 1,")
     assert found(tmp_path / "ix", "Kiev") == ["a.txt"]
 
 
-def test_killing_an_indexing_run_keeps_the_last_committed_index(tmp_path):
-    first = write_articles(tmp_path / "first", {"keep.txt": "Kiev\nDéjà indexé."})
-    index_paths(tmp_path / "ix", [first])
-    big = write_articles(
-        tmp_path / "big",
-        {
-            f"n{i:04d}.txt": f"Odessa {i}\n" + " ".join(f"mot{i}x{j}" for j in range(400))
-            for i in range(800)
-        },
-    )
-    code = (
-        "from pathlib import Path; from veille.indexer.build import index_paths; "
-        f"index_paths(Path({str(tmp_path / 'ix')!r}), [Path({str(big)!r})], procs=1)"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", code])
-    time.sleep(1.0)  # mid-write: 800 articles of new words take several seconds
-    assert proc.poll() is None, "the run ended before it could be killed mid-write"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert found(tmp_path / "ix", "Kiev") == ["keep.txt"]  # the committed state is intact
-    summary = index_paths(tmp_path / "ix", [big])  # and the next run needs no clean-up
-    assert summary.indexed == 800
-    assert len(found(tmp_path / "ix", "Odessa", limit=1000)) == 800
-    assert found(tmp_path / "ix", "Kiev") == ["keep.txt"]
-    leftovers = [p for p in os.listdir(tmp_path / "ix") if p.endswith(".tmp")]
-    assert leftovers == []
+def test_a_50_mb_file_is_indexed_whole(tmp_path):
+    words = " ".join(f"remplissage{i % 5000}" for i in range(1000)) + "\n"
+    big = tmp_path / "docs" / "big.txt"
+    big.parent.mkdir()
+    lines = ["Archive complète", "Kiev au début."]
+    lines += [words] * (50 * 1024 * 1024 // len(words))
+    lines.append("Odessa à la fin.")
+    big.write_text("\n".join(lines), "utf-8")
+    assert big.stat().st_size >= 50 * 1024 * 1024
+    summary = index_paths(tmp_path / "ix", [big.parent])
+    assert summary.indexed == 1
+    assert found(tmp_path / "ix", "Kiev") == ["big.txt"]
+    assert found(tmp_path / "ix", "Odessa") == ["big.txt"]  # the last line, 50 MB in
+
+
+MARKER = "zorglub"
+# One index serves all the examples of a test (each replaces the document), as a
+# folder re-indexed day after day does.
+EXAMPLES = dict(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@settings(**EXAMPLES)
+@given(before=st.text(max_size=300), after=st.text(max_size=300))
+def test_any_text_around_a_word_keeps_the_word_findable(tmp_path, before, after):
+    """Whatever Unicode surrounds it, a word on its own line is indexed and found."""
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "doc.txt").write_text(f"{before}\n{MARKER}\n{after}", "utf-8", errors="surrogatepass")
+    warnings: list[str] = []
+    summary = index_paths(tmp_path / "ix", [docs], warn=warnings.append)
+    if "\x00" in before + after:  # NUL bytes make it binary: skipped, and said so
+        assert summary.skipped == 1 and "binary file" in warnings[0]
+    else:
+        assert summary.indexed == 1
+        assert found(tmp_path / "ix", MARKER) == ["doc.txt"]
+
+
+@settings(**EXAMPLES)
+@given(data=st.binary(max_size=2000))
+def test_any_bytes_are_indexed_or_skipped_with_a_warning(tmp_path, data):
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "doc.txt").write_bytes(data)
+    warnings: list[str] = []
+    summary = index_paths(tmp_path / "ix", [docs], warn=warnings.append)
+    assert summary.indexed + summary.skipped == 1
+    if summary.skipped:
+        assert warnings and warnings[-1].startswith(f"{docs / 'doc.txt'}: skipped, ")
