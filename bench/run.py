@@ -36,6 +36,7 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 from peers import PEERS, folder_size, ripgrep  # noqa: E402
 from queries import QUERIES, load_queries  # noqa: E402
+from serving import started_server  # noqa: E402
 
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 PYTHON = sys.executable
@@ -173,38 +174,16 @@ def measure_server(
     index: Path, seconds: float, levels=(1, 4, 16), threads: int = 4, workers: int = 0
 ) -> dict:
     workers = workers or min(2, os.cpu_count() or 1)
-    proc = subprocess.Popen(
-        [
-            VEILLE,
-            "serve",
-            "--index",
-            str(index),
-            "--port",
-            "0",
-            "--threads",
-            str(threads),
-            "--workers",
-            str(workers),
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        address = None
-        while address is None:
-            line = proc.stderr.readline()
-            if not line:
-                raise RuntimeError("veille serve did not start")
-            m = re.search(r"on (http://\S+?)/ ", line)
-            address = m.group(1) if m else None
-        drain = subprocess.Popen(["cat"], stdin=proc.stderr, stdout=subprocess.DEVNULL)
-        results = []
+    results = []
+    with started_server(
+        index, "--threads", str(threads), "--workers", str(workers), veille=VEILLE
+    ) as server:
         for clients in levels:
             stdout, _ = run_child(
                 [
                     PYTHON,
                     str(HERE / "load.py"),
-                    address,
+                    server.address,
                     "--clients",
                     str(clients),
                     "--seconds",
@@ -213,11 +192,7 @@ def measure_server(
             )
             results.append(json.loads(stdout))
             print(f"  server {clients} clients: {results[-1]}", file=sys.stderr)
-        peak = _peak_rss_mib(proc.pid, workers > 1)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    drain.wait(timeout=10)
+        peak = _peak_rss_mib(server.process.pid, workers > 1)
     return {"threads": threads, "workers": workers, "levels": results, "peak_mib": peak}
 
 

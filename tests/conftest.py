@@ -18,6 +18,10 @@ from veille.query.cli import cli
 from veille.query.search import search
 
 DATA = Path(__file__).parent / "data"
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+
+from serving import started_server  # noqa: E402, F401  (bench/serving.py, shared with the tests)
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-sys.path.insert(0, str(BENCH))
+from .conftest import BENCH
 
 
 def test_the_generator_is_deterministic_and_names_every_spelling(tmp_path):

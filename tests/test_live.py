@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
-import subprocess
 import threading
 import time
 import urllib.error
@@ -19,13 +17,35 @@ import pytest
 from veille.corpus import CORPUS_DIR
 from veille.indexer.build import index_paths
 
-from .conftest import corpus_plus, veille_command
+from .conftest import DATA, corpus_plus, started_server, veille_command
 
 CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 ARTIFACTS = Path(
     os.environ.get("VEILLE_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts")
 )
-XSS = '<img src=x onerror="alert(1)"> piège <script>alert(2)</script>'
+PAYLOADS = [
+    line
+    for line in (DATA / "xss-payloads.txt").read_text("utf-8").splitlines()
+    if line and not line.startswith("#")
+]
+
+
+def xss_articles() -> dict[str, str]:
+    """One article per payload, in its title and body; one more with a payload as file name."""
+    articles = {
+        f"xss-{i:02d}.txt": f"Titre {p} piège\nCorps {p} piège {p}\n"
+        for i, p in enumerate(PAYLOADS)
+    }
+    articles["<img src=x onerror=alert(11)>.txt"] = "Nom de fichier piège\nCorps piège\n"
+    return articles
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -48,38 +68,10 @@ def page_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, page_server):
     """`veille serve` on a free port, allowing the test page's origin."""
-    index_dir = corpus_plus(tmp_path_factory, {"xss.txt": f"Titre {XSS}\nCorps {XSS}\n"})
+    index_dir = corpus_plus(tmp_path_factory, xss_articles())
     _, origin = page_server
-    proc = subprocess.Popen(
-        [
-            veille_command(),
-            "serve",
-            "--index",
-            str(index_dir),
-            "--port",
-            "0",
-            "--cors-origin",
-            origin,
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: list[str] = []
-    address = None
-    deadline = time.monotonic() + 20
-    while address is None and time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        lines.append(line)
-        m = re.search(r"on (http://\S+?)/ ", line)
-        address = m.group(1) if m else None
-    assert address, f"veille serve did not start: {''.join(lines)}"
-    reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
-    reader.start()
-    yield address, lines
-    proc.terminate()
-    proc.wait(timeout=10)
+    with started_server(index_dir, "--cors-origin", origin, veille=veille_command()) as server:
+        yield server.address, server.log
 
 
 def get(url: str):
@@ -123,22 +115,13 @@ def test_widget_in_a_real_browser(live, page_server):
     (root / "intranet.html").write_text(
         "<!doctype html><html lang=fr><head><meta charset=utf-8><title>Intranet</title></head>"
         "<body><h1>Revue de presse</h1><div id=search></div>"
-        f'<script src="{address}/widget.js" data-target="#search"></script></body></html>',
+        f'<script src="{address}/widget.js" data-target="#search" data-limit="20"></script>'
+        "</body></html>",
         "utf-8",
     )
     dialogs: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         try:
             page = browser.new_page()
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -158,10 +141,11 @@ def test_widget_in_a_real_browser(live, page_server):
             page.screenshot(path=str(ARTIFACTS / "widget.png"), full_page=True)
             # markup in documents renders as text and runs nothing
             box.fill("piège")
-            page.get_by_text("1 result").wait_for()
-            trap = options.first.inner_text()
-            assert "<script>alert(2)</script>" in trap and '<img src=x onerror="alert(1)">' in trap
-            assert page.locator("#search img, #search script").count() == 0
+            page.get_by_text(f"{len(PAYLOADS) + 1} results").wait_for()
+            shown = " ".join(o.inner_text() for o in options.all())
+            assert all(p in shown for p in PAYLOADS)
+            assert page.locator(INJECTED.replace("*", "#search ")).count() == 0
+            assert page.evaluate("window.__xss") is None
             box.fill("Kharkiv")
             page.get_by_text("No results for “Kharkiv”.").wait_for()
             assert page.get_by_role("option").count() == 0
@@ -172,34 +156,45 @@ def test_widget_in_a_real_browser(live, page_server):
             browser.close()
 
 
+INJECTED = "*img, *script, *svg, *iframe, *math, *details, *a[href^=javascript]"
+
+
+def test_the_servers_own_pages_render_every_payload_as_text(live):
+    """The search page and each document page: payloads shown as text, no element injected."""
+    sync_playwright = browser_or_skip()
+    address, _ = live
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page()
+            dialogs: list[str] = []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(f"{address}/?q=pi%C3%A8ge&limit=50")
+            text = page.locator("main").inner_text()
+            assert all(p in text for p in PAYLOADS)
+            assert page.locator(INJECTED.replace("*", "main ")).count() == 0
+            links = page.locator("main ol a").evaluate_all("links => links.map(a => a.href)")
+            assert len(links) == len(PAYLOADS) + 1
+            for link in links:
+                page.goto(link)
+                assert "piège" in page.locator("article").inner_text()
+                assert page.locator(INJECTED.replace("*", "article ")).count() == 0
+            assert page.evaluate("window.__xss") is None and dialogs == []
+        finally:
+            browser.close()
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
 def test_worker_processes_share_the_socket_and_stop_together(tmp_path):
 
     index_paths(tmp_path / "ix", [CORPUS_DIR])
-    proc = subprocess.Popen(
-        [
-            veille_command(),
-            "serve",
-            "--index",
-            str(tmp_path / "ix"),
-            "--port",
-            "0",
-            "--workers",
-            "2",
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = proc.stderr.readline()
-        address = re.search(r"on (http://\S+?)/ with 2 worker processes", line).group(1)
+    with started_server(tmp_path / "ix", "--workers", "2", veille=veille_command()) as server:
+        assert "with 2 worker processes" in server.log[0]
         for _ in range(20):
-            status, _, body = get(f"{address}/search?q=Kyiv")
+            status, _, body = get(f"{server.address}/search?q=Kyiv")
             assert status == 200 and json.loads(body)["total"] == 2
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        pid = server.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         assert len(children) == 2
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     time.sleep(0.3)
     assert not any(Path(f"/proc/{pid}").exists() for pid in children)
