@@ -111,9 +111,15 @@ def load(address: str, tally: Tally, stop: threading.Event, seed: int) -> None:
         tally.record(ok, (time.perf_counter() - began) * 1000, what)
 
 
+class IndexFailed(Exception):
+    """A `veille index` run of the soak failed; the message is its error output."""
+
+
 def reindex(index: Path, docs: Path, rebuild: bool) -> None:
     cmd = [VEILLE, "index", "--index", str(index), str(docs)] + (["--rebuild"] if rebuild else [])
-    subprocess.run(cmd, check=True, capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode:
+        raise IndexFailed(f"`{' '.join(cmd[1:])}` exited {done.returncode}: {done.stderr[-500:]}")
 
 
 def wait_until(check, seconds: float) -> float | None:
@@ -257,9 +263,12 @@ def main() -> None:
     parser.add_argument("--per-round", type=int, default=20)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args()
-    report = soak(
-        args.seconds, args.clients, args.workers, args.threads, args.start_docs, args.per_round
-    )
+    try:
+        report = soak(
+            args.seconds, args.clients, args.workers, args.threads, args.start_docs, args.per_round
+        )
+    except IndexFailed as exc:
+        sys.exit(f"soak: {exc}")
     if args.json:
         print(json.dumps(report, indent=2))
         return

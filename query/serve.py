@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -103,6 +104,42 @@ def serve(
                 pass
 
 
+def _json_error_channel():
+    """waitress's HTTP channel, answering the requests it refuses itself in JSON.
+
+    waitress rejects some requests before the application sees them (a start
+    line it cannot parse, headers over 16 KiB, a body over 1 KiB) with a
+    text/plain body; every other error of the service is JSON, so these are too.
+    """
+    from waitress.channel import HTTPChannel
+    from waitress.task import ErrorTask
+
+    class JsonErrorTask(ErrorTask):
+        def execute(self):
+            error = self.request.error
+            message = f"{error.reason.lower()}: {error.body}" if error.body else error.reason
+            body = json.dumps({"error": message}).encode("utf-8")
+            self.status = f"{error.code} {error.reason}"
+            self.response_headers.extend(
+                [
+                    ("Content-Type", "application/json; charset=utf-8"),
+                    ("X-Content-Type-Options", "nosniff"),
+                ]
+            )
+            self.set_close_on_finish()
+            self.content_length = len(body)
+            self.write(body)
+
+    class JsonErrorChannel(HTTPChannel):
+        error_task_class = JsonErrorTask
+
+    return JsonErrorChannel
+
+
+MAX_HEADER_BYTES = 16384
+MAX_BODY_BYTES = 1024
+
+
 def _run(sock: socket.socket, index_dir: Path, threads: int, cors_origins) -> None:
     from waitress import create_server
 
@@ -111,10 +148,11 @@ def _run(sock: socket.socket, index_dir: Path, threads: int, cors_origins) -> No
         RequestLog(app),
         sockets=[sock],
         threads=threads,
-        max_request_body_size=1024,
-        max_request_header_size=16384,
+        max_request_body_size=MAX_BODY_BYTES,
+        max_request_header_size=MAX_HEADER_BYTES,
         ident="veille",
     )
+    server.channel_class = _json_error_channel()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import socket
 import threading
 import time
 import urllib.error
@@ -198,3 +199,40 @@ def test_worker_processes_share_the_socket_and_stop_together(tmp_path):
         assert len(children) == 2
     time.sleep(0.3)
     assert not any(Path(f"/proc/{pid}").exists() for pid in children)
+
+
+def raw_request(address: str, data: bytes) -> tuple[int, dict, dict]:
+    """Send bytes as they are (no client library to tidy them); return status, headers, JSON."""
+    host, port = address.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(data)
+        answer = b""
+        try:
+            while chunk := conn.recv(65536):
+                answer += chunk
+        except ConnectionResetError:  # closed with our surplus bytes unread, after answering
+            pass
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers, json.loads(body)
+
+
+@pytest.mark.parametrize(
+    "request_bytes, status, message",
+    [
+        (b"GET /search?q=kiev HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n", 431, "16384"),
+        (b"GET /search?q=kiev HTTP/1.1\r\nContent-Length: 5000\r\n\r\n" + b"a" * 5000, 413, "1024"),
+        (b"NOT HTTP AT ALL\r\n\r\n", 400, "bad request"),
+        (b"DELETE /search?q=kiev HTTP/1.1\r\nContent-Length: 0\r\n\r\n", 405, "not allowed"),
+    ],
+    ids=["huge-header", "huge-body", "garbage", "delete"],
+)
+def test_requests_refused_before_the_application_get_json(live, request_bytes, status, message):
+    address, _ = live
+    data = request_bytes.replace(b"\r\n", b"\r\nConnection: close\r\n", 1)
+    got, headers, body = raw_request(address, data)
+    assert got == status
+    assert headers["Content-Type"] == "application/json; charset=utf-8"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert message in body["error"]
