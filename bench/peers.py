@@ -19,12 +19,12 @@ TOP = 10
 
 
 def read_articles(docs: Path) -> Iterator[tuple[str, str, str]]:
-    """(path, title, body) of each .txt file, as veille reads them."""
-    from veille.indexer.documents import find_text_files, read_document
+    """(path, title, body) of each article, as veille reads them."""
+    from veille.indexer.documents import find_files, read_file
 
-    for path in find_text_files([docs]):
-        doc, _ = read_document(path)
-        yield doc.path, doc.title, doc.body
+    for path in find_files([docs]):
+        for doc in read_file(path)[0]:
+            yield doc.path, doc.title, doc.body
 
 
 def split_query(query: str) -> list[tuple[str, str]]:

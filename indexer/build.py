@@ -1,4 +1,4 @@
-"""Indexing a set of paths: read the files, analyse them, write them in one commit."""
+"""Indexing a set of paths: read what changed, analyse it, write it in one commit."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis import VeilleAnalyzer, build_analyzer
-from .documents import TEXT_SUFFIXES, Document, Unreadable, find_text_files, read_document
+from .documents import SUFFIXES, Document, FileInfo, Unreadable, find_files, read_file, stat_file
 from .store import (
     StoreError,
     create_index,
@@ -18,30 +18,50 @@ from .store import (
     holds_something,
     index_analyzer,
     index_exists,
+    indexed_files,
     open_index,
     recover_interrupted_swap,
     replace_index,
     sibling,
-    write_documents,
+    write_changes,
     writing_lock,
 )
 
 Warn = Callable[[str], None]
+Progress = Callable[[int, int], None]  # (files done, files in all)
 PARALLEL_FROM_FILES = 2000
 
 
 @dataclass
 class IndexSummary:
-    indexed: int = 0
+    """What a run did, counted in files; ``indexed`` counts the documents written."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
     skipped: int = 0
+    indexed: int = 0
+    documents: int = 0  # in the index after the run
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        return (
-            f"indexed {self.indexed} document{'s' if self.indexed != 1 else ''}, "
-            f"skipped {self.skipped}, in {self.seconds:.2f} s"
+        files = ", ".join(
+            f"{getattr(self, name)} {name}"
+            for name in ("added", "updated", "removed", "unchanged", "skipped")
         )
+        plural = "s" if self.documents != 1 else ""
+        return (
+            f"files: {files}; {self.documents} document{plural} in the index "
+            f"({self.seconds:.2f} s)"
+        )
+
+    def as_json(self) -> dict:
+        return {
+            name: getattr(self, name)
+            for name in ("added", "updated", "removed", "unchanged", "skipped", "indexed")
+        } | {"documents": self.documents, "seconds": round(self.seconds, 3)}
 
 
 def index_paths(
@@ -51,20 +71,25 @@ def index_paths(
     rebuild: bool = False,
     warn: Warn | None = None,
     procs: int | None = None,
+    progress: Progress | None = None,
 ) -> IndexSummary:
-    """Index the .txt files under ``paths`` into the index at ``directory``.
+    """Bring the index at ``directory`` up to date with the article files under ``paths``.
 
-    ``analyzer`` is the chain to build a new index with (``None``: the existing
-    index's chain, or the default one). Documents already indexed under the
-    same path are replaced. With ``rebuild`` the index is built anew in a
-    separate folder and swapped in only once complete. ``procs`` processes
-    analyse the documents (default: one, or up to four for large runs).
+    Only new and changed files are read (a file whose size and modification
+    time are unchanged is not opened; one whose bytes hash the same is not
+    rewritten), and documents of files that are gone from under ``paths`` are
+    removed, all in one commit. ``analyzer`` is the chain to build a new index
+    with (``None``: the existing index's, or the default). With ``rebuild`` the
+    index is built anew in a separate folder and swapped in only once complete.
+    ``procs`` processes analyse the documents (default: one, or up to four for
+    large runs). ``progress`` is called as files are done.
     """
     started = time.perf_counter()
     summary = IndexSummary()
     try:
         with writing_lock(directory):
-            _index(directory, paths, analyzer, rebuild, summary, warn, procs)
+            _index(directory, list(paths), analyzer, rebuild, summary, warn, procs, progress)
+            summary.documents = open_index(directory).doc_count()
     except OSError as exc:
         raise StoreError(describe_write_error(directory, exc)) from None
     summary.seconds = time.perf_counter() - started
@@ -73,12 +98,13 @@ def index_paths(
 
 def _index(
     directory: Path,
-    paths: Iterable[Path],
+    paths: list[Path],
     analyzer: VeilleAnalyzer | None,
     rebuild: bool,
     summary: IndexSummary,
     warn: Warn | None,
     procs: int | None,
+    progress: Progress | None,
 ) -> None:
     def note(message: str) -> None:
         summary.warnings.append(message)
@@ -90,9 +116,10 @@ def _index(
         note(f"{exc.filename}: skipped, cannot list the folder: {exc.strerror or exc}")
 
     recover_interrupted_swap(directory)
-    files = list(find_text_files(paths, unlisted))
+    files = list(find_files(paths, unlisted))
     if procs is None:
         procs = default_procs(len(files))
+    reading = Reading(files, summary, note, progress)
     exists = index_exists(directory)
     if exists and not rebuild:
         ix = open_index(directory)
@@ -102,7 +129,16 @@ def _index(
                 "the synonym or variant table differs from the one this index was built "
                 "with: add --rebuild to index these paths anew with it"
             )
-        summary.indexed = write_documents(ix, _read_all(files, summary, note), procs)
+        known = indexed_files(ix)
+        listed = {str(path.resolve()) for path in files}
+        roots = [str(path.resolve()) for path in paths]
+        gone = [f for f in known if f not in listed and _under(f, roots)]
+        changed = reading.changed(known)
+        if not changed and not gone:
+            reading.done()
+            return
+        summary.indexed = write_changes(ix, reading.documents(changed, known), gone, procs)
+        summary.removed = len(gone)
     else:
         if not exists and holds_something(directory):
             raise StoreError(f"{directory} exists and is not a veille index; not touching it")
@@ -111,12 +147,81 @@ def _index(
         fresh = sibling(directory, "new")
         try:
             ix = create_index(fresh, analyzer)
-            documents = _read_all(files, summary, note)
-            summary.indexed = write_documents(ix, documents, procs, new=True)
+            documents = reading.documents(files, {})
+            summary.indexed = write_changes(ix, documents, procs=procs, new=True)
             replace_index(fresh, directory)
         finally:
             if fresh.exists():
                 shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _under(file: str, roots: list[str]) -> bool:
+    return any(file == root or file.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+class Reading:
+    """Reads the files of a run, counting what it finds in the summary."""
+
+    def __init__(self, files: list[Path], summary: IndexSummary, note: Warn, progress):
+        self.files, self.summary, self.note, self.progress = files, summary, note, progress
+        self.count = 0
+
+    def tick(self) -> None:
+        self.count += 1
+        if self.progress:
+            self.progress(self.count, len(self.files))
+
+    def done(self) -> None:
+        if self.progress:
+            self.progress(len(self.files), len(self.files))
+
+    def changed(self, known: dict[str, FileInfo]) -> list[Path]:
+        """Files new to the index, or whose size or modification time differ from it."""
+        out = []
+        for path in self.files:
+            old = known.get(str(path.resolve()))
+            if old is not None:
+                try:
+                    now = stat_file(path)
+                except OSError:
+                    now = None  # reading it will say why it is skipped
+                if now is not None and (now.size, now.mtime) == (old.size, old.mtime):
+                    self.summary.unchanged += 1
+                    self.tick()
+                    continue
+            out.append(path)
+        return out
+
+    def documents(self, files: list[Path], known: dict[str, FileInfo]) -> Iterator[Document]:
+        for path in files:
+            docs = self._read(path)
+            self.tick()
+            if docs is None:
+                continue
+            old = known.get(docs[0].file)
+            if old is not None and old.digest == docs[0].info.digest:
+                self.summary.unchanged += 1  # touched, not changed
+                continue
+            if old is None:
+                self.summary.added += 1
+            else:
+                self.summary.updated += 1
+            yield from docs
+
+    def _read(self, path: Path) -> list[Document] | None:
+        if not path.name.lower().endswith(SUFFIXES):
+            self.summary.skipped += 1
+            self.note(f"{path}: skipped, not a file veille reads ({', '.join(SUFFIXES)})")
+            return None
+        try:
+            docs, warnings = read_file(path)
+        except Unreadable as exc:
+            self.summary.skipped += 1
+            self.note(f"{path}: skipped, {exc}")
+            return None
+        for warning in warnings:
+            self.note(f"{path}: {warning}")
+        return docs
 
 
 def default_procs(files: int) -> int:
@@ -124,20 +229,3 @@ def default_procs(files: int) -> int:
     if files < PARALLEL_FROM_FILES:
         return 1
     return max(1, min(4, os.cpu_count() or 1))
-
-
-def _read_all(files: Iterable[Path], summary: IndexSummary, note: Warn) -> Iterator[Document]:
-    for path in files:
-        if not path.name.lower().endswith(TEXT_SUFFIXES):
-            summary.skipped += 1
-            note(f"{path}: skipped, not a .txt file")
-            continue
-        try:
-            doc, warning = read_document(path)
-        except Unreadable as exc:
-            summary.skipped += 1
-            note(f"{path}: skipped, {exc}")
-            continue
-        if warning:
-            note(f"{path}: {warning}")
-        yield doc

@@ -1,85 +1,100 @@
-"""Reading text files into documents: title, body, path, size and modification time."""
+"""Finding article files and reading them into documents with their metadata."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-TEXT_SUFFIXES = (".txt",)
-BINARY_SNIFF = 8192
+from .decoding import Unreadable
+from .formats import SUFFIXES, read_articles
+from .metadata import count_words, file_date, guess_language, parse_date, source_name
+
+__all__ = ["Document", "FileInfo", "Unreadable", "find_files", "read_file", "SUFFIXES"]
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What tells whether a file changed since it was indexed."""
+
+    size: int
+    mtime: float
+    digest: str = ""  # SHA-1 of the bytes; "" when not read
 
 
 @dataclass(frozen=True)
 class Document:
-    path: str
+    path: str  # the key: the file's absolute path, plus "#line-N" for a record of an export
+    file: str  # the file it was read from
     title: str
     body: str
-    size: int
-    mtime: float
+    info: FileInfo
+    source: str = ""
+    url: str = ""
+    date: datetime | None = None
+    date_from: str = "file"  # "document" when the document gives its date
+    language: str = ""
+    words: int = 0
+    extra: dict = field(default_factory=dict)
 
 
-class Unreadable(Exception):
-    """A file that is skipped; the message says why."""
-
-
-def find_text_files(
+def find_files(
     paths: Iterable[Path], on_error: Callable[[OSError], None] | None = None
 ) -> Iterator[Path]:
-    """Yield the .txt files named, and those inside the folders named, recursively and sorted.
+    """Yield the article files named, and those in the folders named, recursively and sorted.
 
-    A folder that cannot be listed is passed to ``on_error`` and left out.
+    Hidden files and folders are left out; a folder that cannot be listed is
+    passed to ``on_error``.
     """
     for path in paths:
         if path.is_dir():
             for root, dirs, files in os.walk(path, onerror=on_error):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if name.lower().endswith(TEXT_SUFFIXES) and not name.startswith("."):
+                    if name.lower().endswith(SUFFIXES) and not name.startswith("."):
                         yield Path(root, name)
         else:
             yield path
 
 
-def read_document(path: Path) -> tuple[Document, str | None]:
-    """Read one text file; return the document and a warning, or raise Unreadable.
+def stat_file(path: Path) -> FileInfo:
+    stat = path.stat()
+    return FileInfo(stat.st_size, stat.st_mtime)
 
-    UTF-8 (with or without a byte-order mark) is expected; UTF-16 is read when
-    it starts with its byte-order mark; other bytes are read as Windows-1252,
-    the usual encoding of French text that is not UTF-8.
-    """
+
+def read_file(path: Path) -> tuple[list[Document], list[str]]:
+    """The documents in one file, and warnings; raises Unreadable to skip the file."""
     try:
         data = path.read_bytes()
-        stat = path.stat()
+        info = stat_file(path)
     except OSError as exc:
         raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
-    warning = None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise Unreadable("UTF-16 byte-order mark but not valid UTF-16") from None
-        warning = "read as UTF-16 (byte-order mark)"
-    elif b"\x00" in data[:BINARY_SNIFF]:
-        raise Unreadable("binary file, not text")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-            warning = "not valid UTF-8, read as Windows-1252"
-    title, body = split_title(text)
-    if not title:
-        raise Unreadable("empty file")
-    doc = Document(str(path.resolve()), title, body, stat.st_size, stat.st_mtime)
-    return doc, warning
-
-
-def split_title(text: str) -> tuple[str, str]:
-    """Title is the first non-empty line; the body is everything after it."""
-    lines = text.splitlines()
-    for i, line in enumerate(lines):
-        if line.strip():
-            return line.strip(), "\n".join(lines[i + 1 :]).strip()
-    return "", ""
+    info = FileInfo(info.size, info.mtime, hashlib.sha1(data).hexdigest())
+    articles, warnings = read_articles(path.name, data)
+    file = str(path.resolve())
+    documents = []
+    for article in articles:
+        date = parse_date(article.date)
+        if article.date and date is None:
+            warnings.append(f"date {article.date!r} not understood: the file's date is used")
+        text = f"{article.title}\n{article.body}"
+        documents.append(
+            Document(
+                path=f"{file}#{article.key}" if article.key else file,
+                file=file,
+                title=article.title,
+                body=article.body,
+                info=info,
+                source=source_name(article.source, article.url),
+                url=article.url or "",
+                date=date or file_date(info.mtime),
+                date_from="document" if date else "file",
+                language=guess_language(text),
+                words=count_words(text),
+                extra=article.extra,
+            )
+        )
+    return documents, warnings

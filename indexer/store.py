@@ -13,14 +13,15 @@ from pathlib import Path
 
 import whoosh.codec.base
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError, Index, LockError
 
 from .analysis import ANALYSIS_VERSION, VeilleAnalyzer
-from .documents import Document
+from .documents import Document, FileInfo
 from .locations import INDEX_ENV, default_index_dir  # noqa: F401  (re-exported)
 
 META_FILE = "veille.json"
+SCHEMA_VERSION = 2  # 2: metadata fields and per-file change information (issue 6)
 TITLE_BOOST = 2.0
 LOCK_WAIT_SECONDS = 5.0
 WRITER_MEMORY_MB = 256
@@ -45,13 +46,62 @@ class StoreError(Exception):
 
 
 def make_schema(analyzer: VeilleAnalyzer) -> Schema:
+    """Searched text, filters and facets (ID fields with columns), and what is only shown."""
     return Schema(
         path=ID(stored=True, unique=True),
+        file=ID(stored=True, sortable=True),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
         body=TEXT(analyzer=analyzer, stored=True),
+        source=ID(stored=True, sortable=True),
+        language=ID(stored=True, sortable=True),
+        date=DATETIME(stored=True, sortable=True),
+        month=ID(sortable=True),  # "2025-08": facet counts by month
+        date_from=STORED(),
+        url=STORED(),
+        words=STORED(),
+        extra=STORED(),
         size=STORED(),
         mtime=STORED(),
+        fileinfo=COLUMN(),  # size, modification time and hash, read without the stored text
     )
+
+
+def document_fields(doc: Document) -> dict:
+    """The field values Whoosh stores and indexes for ``doc``."""
+    info = doc.info
+    return {
+        "path": doc.path,
+        "file": doc.file,
+        "title": doc.title,
+        "body": doc.body,
+        "source": doc.source,
+        "language": doc.language,
+        "date": doc.date,
+        "month": doc.date.strftime("%Y-%m") if doc.date else "",
+        "date_from": doc.date_from,
+        "url": doc.url,
+        "words": doc.words,
+        "extra": doc.extra,
+        "size": info.size,
+        "mtime": info.mtime,
+        "fileinfo": f"{info.size}:{info.mtime!r}:{info.digest}".encode(),
+    }
+
+
+def indexed_files(ix: Index) -> dict[str, FileInfo]:
+    """Every file the index holds documents of, with its size, time and hash when indexed."""
+    files: dict[str, FileInfo] = {}
+    with ix.reader() as reader:
+        if not reader.doc_count():
+            return files
+        names = reader.column_reader("file")
+        infos = reader.column_reader("fileinfo")
+        for docnum in reader.all_doc_ids():
+            name = names[docnum]
+            if name not in files:
+                size, mtime, digest = infos[docnum].decode().split(":")
+                files[name] = FileInfo(int(size), float(mtime), digest)
+    return files
 
 
 def holds_something(directory: Path) -> bool:
@@ -84,7 +134,10 @@ def _check_meta(directory: Path) -> None:
         meta = json.loads((directory / META_FILE).read_text("utf-8"))
     except (OSError, ValueError):
         raise StoreError(f"{directory} is not a veille index (no readable {META_FILE})") from None
-    if meta.get("analysis_version") != ANALYSIS_VERSION:
+    if (meta.get("analysis_version"), meta.get("schema_version")) != (
+        ANALYSIS_VERSION,
+        SCHEMA_VERSION,
+    ):
         raise StoreError(
             f"the index at {directory} was built by another version of veille: "
             "run `veille index --rebuild`"
@@ -98,7 +151,9 @@ def create_index(directory: Path, analyzer: VeilleAnalyzer) -> Index:
     directory.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(directory), make_schema(analyzer))
     (directory / META_FILE).write_text(
-        json.dumps({"analysis_version": ANALYSIS_VERSION}) + "\n", "utf-8"
+        json.dumps({"analysis_version": ANALYSIS_VERSION, "schema_version": SCHEMA_VERSION})
+        + "\n",
+        "utf-8",
     )
     return ix
 
@@ -184,14 +239,19 @@ def describe_write_error(directory: Path, exc: OSError) -> str:
     return f"cannot write the index at {directory}: {reason}; the last committed index is unchanged"
 
 
-def write_documents(
-    ix: Index, documents: Iterable[Document], procs: int = 1, new: bool = False
+def write_changes(
+    ix: Index,
+    documents: Iterable[Document],
+    gone: Iterable[str] = (),
+    procs: int = 1,
+    new: bool = False,
 ) -> int:
-    """Add or replace documents (keyed by path) in one commit; return how many.
+    """In one commit, remove the documents of the files in ``gone`` and of every file
+    ``documents`` come from, then add ``documents``; return how many were added.
 
     ``procs`` > 1 analyses documents in that many processes (Whoosh's
     multi-process writer, each writing its own segment). ``new`` says the index
-    is empty, so nothing needs replacing. Any failure cancels the write: the
+    is empty, so nothing needs removing. Any failure cancels the write: the
     index keeps its last committed state and is left unlocked.
     """
     options = {"procs": procs, "multisegment": True, "batchsize": 256} if procs > 1 else {}
@@ -207,10 +267,16 @@ def write_documents(
             "the index is being written by another `veille index`; try again when it is done"
         ) from None
     count = 0
+    cleared: set[str] = set()
     try:
-        add = writer.add_document if new else writer.update_document
+        if not new:
+            for file in gone:
+                writer.delete_by_term("file", file)
         for doc in documents:
-            add(path=doc.path, title=doc.title, body=doc.body, size=doc.size, mtime=doc.mtime)
+            if not new and doc.file not in cleared:
+                writer.delete_by_term("file", doc.file)  # the file's earlier documents
+                cleared.add(doc.file)
+            writer.add_document(**document_fields(doc))
             count += 1
         writer.commit()
     except BaseException:
@@ -277,3 +343,43 @@ def index_analyzer(ix: Index) -> VeilleAnalyzer:
     if not isinstance(analyzer, VeilleAnalyzer):
         raise StoreError("the index was not built by veille: run `veille index --rebuild`")
     return analyzer
+
+
+def index_stats(directory: Path) -> dict:
+    """What the index at ``directory`` holds: counts, sources, languages, dates, size."""
+    from collections import Counter
+    from datetime import datetime, timezone
+
+    ix = open_index(directory)
+    sources: Counter[str] = Counter()
+    languages: Counter[str] = Counter()
+    files: set[str] = set()
+    first = last = None
+    with ix.reader() as reader:
+        documents = reader.doc_count()
+        if documents:
+            columns = {
+                name: reader.column_reader(name, translate=True)
+                for name in ("file", "source", "language", "date")
+            }
+            for docnum in reader.all_doc_ids():
+                files.add(columns["file"][docnum])
+                sources[columns["source"][docnum] or "(none)"] += 1
+                languages[columns["language"][docnum] or "(unknown)"] += 1
+                day = columns["date"][docnum]
+                if day is not None:
+                    first = day if first is None or day < first else first
+                    last = day if last is None or day > last else last
+    size = sum(p.stat().st_size for p in directory.iterdir() if p.is_file())
+    updated = datetime.fromtimestamp(ix.last_modified(), timezone.utc)
+    return {
+        "index": str(directory),
+        "documents": documents,
+        "files": len(files),
+        "sources": dict(sources.most_common()),
+        "languages": dict(languages.most_common()),
+        "first_date": first.date().isoformat() if first else None,
+        "last_date": last.date().isoformat() if last else None,
+        "size_bytes": size,
+        "last_update": updated.isoformat(timespec="seconds"),
+    }

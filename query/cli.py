@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import time
 from pathlib import Path
 
 import click
@@ -104,7 +106,7 @@ def cli():
     """
 
 
-@cli.command(short_help="Index .txt files and folders of them.")
+@cli.command(short_help="Index article files and folders of them; re-reads only changes.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @index_option
 @table_options(
@@ -120,11 +122,13 @@ def cli():
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def index(paths, index_dir, synonyms, variants, rebuild, procs, as_json):
-    """Index .txt files and folders of them (the bundled articles if no PATH).
+    """Index article files and folders of them (the bundled articles if no PATH).
 
-    The first non-empty line of a file is its title, the rest its body.
-    Indexing a file again replaces it. Files that are not UTF-8 are read as
-    Windows-1252; empty and binary files are skipped with a warning.
+    Reads .txt, .md, .html/.htm, and .json/.jsonl exports (one article per
+    record). Run it again on the same folders to bring the index up to date:
+    only new and changed files are read, and documents of deleted files are
+    removed. Page leftovers (breadcrumbs, bylines, share and comment blocks,
+    footers) are left out of the text. A progress bar shows on a terminal.
     """
     from veille.corpus import CORPUS_DIR
     from veille.indexer.build import index_paths
@@ -133,27 +137,74 @@ def index(paths, index_dir, synonyms, variants, rebuild, procs, as_json):
     directory = resolve_index(index_dir)
     analyzer = make_analyzer(synonyms, variants)
     targets = list(paths) or [CORPUS_DIR]
+    bar = ProgressBar()
     try:
-        summary = index_paths(directory, targets, analyzer, rebuild=rebuild, warn=warn, procs=procs)
+        summary = index_paths(
+            directory,
+            targets,
+            analyzer,
+            rebuild=rebuild,
+            warn=bar.warn,
+            procs=procs,
+            progress=bar.update,
+        )
     except StoreError as exc:
         raise VeilleError(str(exc)) from None
     except OSError as exc:
         raise VeilleError(f"cannot write the index at {directory}: {exc.strerror or exc}") from None
+    finally:
+        bar.close()
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "index": str(directory),
-                    "indexed": summary.indexed,
-                    "skipped": summary.skipped,
-                    "seconds": round(summary.seconds, 3),
-                    "warnings": summary.warnings,
-                },
-                ensure_ascii=False,
-            )
-        )
+        data = {"index": str(directory), **summary.as_json(), "warnings": summary.warnings}
+        click.echo(json.dumps(data, ensure_ascii=False))
     else:
         click.echo(summary.line())
+
+
+class ProgressBar:
+    """click's progress bar on stderr, on a terminal, once a run has lasted half a second.
+
+    It follows the files as they are read and analysed; the commit that follows
+    is announced on its own line.
+    """
+
+    after_seconds = 0.5
+
+    def __init__(self):
+        self.started = time.monotonic()
+        self.bar = None
+        self.done = 0
+        self.shown = stderr_is_terminal()
+
+    def update(self, done: int, total: int) -> None:
+        if not self.shown:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.started < self.after_seconds or done >= total:
+                return
+            self.bar = click.progressbar(
+                length=total, label="indexing", file=sys.stderr, show_pos=True
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+        if done >= total:
+            self.close()
+            click.echo("writing the index…", err=True)
+
+    def warn(self, message: str) -> None:
+        if self.bar is not None:  # start the warning on its own line
+            click.echo(err=True)
+        warn(message)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
 
 
 @cli.command(name="search", short_help="Search the index, best hits first.")
@@ -168,21 +219,50 @@ def index(paths, index_dir, synonyms, variants, rebuild, procs, as_json):
     help="Hits per page.",
 )
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="Page of hits.")
-@click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object.")
-def search_command(query, index_dir, limit, page, as_json):
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Only documents dated this day or later.",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Only documents dated this day or earlier.",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date"]),
+    default="relevance",
+    show_default=True,
+    help="Best matches first, or newest first.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the results as one JSON object, with facet counts by source and month.",
+)
+def search_command(query, index_dir, limit, page, since, until, sort, as_json):
     """Search the index; print the best hits first, with highlighted snippets.
 
     All words are required. Use "quoted phrases", OR, NOT or -word,
-    parentheses, title:word, and word* for a prefix. Exit status: 0 with hits,
-    1 with none, 2 on an error. With no index yet, the bundled articles are
-    indexed first.
+    parentheses, title:word, word* for a prefix, and source:cbc.ca or lang:en
+    to keep one source or language. Exit status: 0 with hits, 1 with none, 2 on
+    an error. With no index yet, the bundled articles are indexed first.
     """
     from veille.indexer.store import StoreError, holds_something, index_exists, open_index
 
     from .parser import QueryError
-    from .search import search
+    from .search import Options, search
 
     text = " ".join(query)
+    if since and until and since > until:
+        raise VeilleError("--since is after --until: no date can match")
+    options = Options(
+        since.date() if since else None, until.date() if until else None, sort, facets=as_json
+    )
     directory = resolve_index(index_dir)
     try:
         if not index_exists(directory) and not holds_something(directory):
@@ -193,7 +273,9 @@ def search_command(query, index_dir, limit, page, as_json):
             summary = index_paths(directory, [CORPUS_DIR], warn=warn)
             click.echo(summary.line(), err=True)
         ix = open_index(directory)
-        result = search(ix, text, limit=limit, page=page, time_limit=CLI_SEARCH_SECONDS)
+        result = search(
+            ix, text, limit=limit, page=page, time_limit=CLI_SEARCH_SECONDS, options=options
+        )
     except (StoreError, QueryError) as exc:
         raise VeilleError(str(exc)) from None
     if result.partial:
@@ -219,8 +301,47 @@ def print_hits(result) -> None:
     for hit in result.hits:
         click.echo()
         click.echo(f"{hit.rank}. " + click.style(hit.title, bold=True), color=color)
-        click.echo(f"   {hit.path}  (score {hit.score:.2f})")
+        click.echo(f"   {describe(hit)}")
         click.echo(f"   {to_terminal(hit.snippet)}", color=color)
+
+
+def describe(hit) -> str:
+    """Source, date, path and score of a hit, on one line."""
+    parts = [hit.source] if hit.source else []
+    if hit.date:
+        day = hit.date.date().isoformat()
+        parts.append(day if hit.date_from == "document" else f"{day} (file date)")
+    parts.append(hit.path)
+    line = " · ".join(parts)
+    return line + (f"  (score {hit.score:.2f})" if hit.score is not None else "")
+
+
+@cli.command(short_help="Show what the index holds: documents, sources, dates, size.")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats(index_dir, as_json):
+    """Show what the index holds: documents and files, documents per source and
+    per language, the range of their dates, the index's size on disk and when it
+    was last updated."""
+    from veille.indexer.store import StoreError, index_stats
+
+    directory = resolve_index(index_dir)
+    try:
+        figures = index_stats(directory)
+    except StoreError as exc:
+        raise VeilleError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"index        {figures['index']}")
+    click.echo(f"documents    {figures['documents']} from {figures['files']} files")
+    for name in ("sources", "languages"):
+        counts = ", ".join(f"{key} {n}" for key, n in figures[name].items()) or "none"
+        click.echo(f"{name:<12} {counts}")
+    first, last = figures["first_date"], figures["last_date"]
+    click.echo(f"dates        {f'{first} to {last}' if first else 'none'}")
+    click.echo(f"size         {figures['size_bytes'] / 1e6:.1f} MB")
+    click.echo(f"last update  {figures['last_update']}")
 
 
 @cli.command(short_help="Show the tokens the chain makes of TEXT.")

@@ -6,6 +6,7 @@
     NOT russie, -russie      without
     (a OR b) c               grouping
     title:kiev, title:"…"    one field (title or body)
+    source:cbc.ca, lang:en   only documents of that source, or in that language
     ukrain*                  words starting with ukrain
 
 The parser is hand-written rather than Whoosh's QueryParser so that every
@@ -22,11 +23,13 @@ from dataclasses import dataclass
 from whoosh import query as wq
 
 from veille.indexer.analysis import VeilleAnalyzer
+from veille.indexer.metadata import source_name
 
 from .limits import MAX_QUERY_CHARS
 from .phrase import FastPhrase
 
 FIELDS = ("title", "body")
+FILTERS = {"source": "source", "lang": "language", "language": "language"}  # name -> field
 MAX_DEPTH = 32
 MAX_TERMS = 64
 MIN_PREFIX = 2
@@ -71,7 +74,7 @@ def lex(text: str) -> list[Lexeme]:
                 continue
         field = None
         m = _FIELD_PREFIX.match(text, i)
-        if m and m.group(1).lower() in FIELDS:
+        if m and (m.group(1).lower() in FIELDS or m.group(1).lower() in FILTERS):
             field = m.group(1).lower()
             i = m.end()
             if text[i] in "()":
@@ -199,7 +202,9 @@ class QueryBuilder:
             raise QueryError(f"unexpected {lx.kind if lx.kind != ')' else repr(')')}")
         self.i += 1
         fields = (lx.field,) if lx.field else FIELDS
-        if lx.kind == "phrase":
+        if lx.field in FILTERS:
+            q = _filter(lx.field, lx.text)
+        elif lx.kind == "phrase":
             q = self._phrase(lx.text, fields)
         elif "*" in lx.text or "?" in lx.text:
             q = self._prefix(lx.text, fields)
@@ -300,6 +305,17 @@ def _plain(lx: Lexeme) -> bool:
         and "*" not in lx.text
         and "?" not in lx.text
     )
+
+
+def _filter(name: str, value: str) -> wq.Query:
+    """``source:cbc.ca`` or ``lang:fr``: the stored value, as the indexer wrote it."""
+    value = value.strip()
+    if not value:
+        example = "cbc.ca" if name == "source" else "fr"
+        raise QueryError(f"{name}: needs a value, as in {name}:{example}")
+    field = FILTERS[name]
+    value = source_name(value, None) if field == "source" else value.lower()
+    return wq.Term(field, value, boost=0.0)  # narrows, never ranks
 
 
 def _sequence(field: str, run: tuple[str, ...]) -> wq.Query:

@@ -2,6 +2,7 @@
 
     GET /                 search page, server-rendered (?q=, &page=, &limit=)
     GET /search?q=        JSON results, the shape of `veille search --json` plus took_ms
+                          (&since=, &until= YYYY-MM-DD; &sort=date; &facets=0)
     GET /doc?path=        one indexed document (from the index, never from the disk)
     GET /widget.js        the embeddable search widget
     GET /style.css        the page's style sheet
@@ -20,7 +21,8 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -33,7 +35,7 @@ from .limits import MAX_QUERY_STRING, SERVER_SEARCH_SECONDS
 from .limits import SERVER_MAX_LIMIT as MAX_LIMIT
 from .limits import SERVER_MAX_PAGE as MAX_PAGE
 from .parser import QueryError, parse_query
-from .search import SearchResult, run_search
+from .search import SORTS, Options, SearchResult, run_search
 from .searchers import SearcherPool
 from .snippets import TermOffsets, mark_all
 
@@ -139,7 +141,7 @@ class SearchApp:
             raise HTTPError(400, "missing query: add ?q=...")
         limit = _int_param(params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
         page = _int_param(params, "page", 1, MAX_PAGE)
-        result, took = self._search(query, limit, page)
+        result, took = self._search(query, limit, page, _search_options(params))
         return {**result.as_json(), "took_ms": round(took, 2)}
 
     def search_html(self, params: dict[str, str], base: str):
@@ -150,7 +152,8 @@ class SearchApp:
             try:
                 limit = _int_param(params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
                 page = _int_param(params, "page", 1, MAX_PAGE)
-                result, took = self._search(query, limit, page)
+                options = replace(_search_options(params), facets=False)
+                result, took = self._search(query, limit, page, options)
             except HTTPError as exc:
                 status, error = exc.status, exc.message
         html = pages.search_page(query, result, error, took, base)
@@ -201,7 +204,9 @@ class SearchApp:
         except StoreError as exc:
             raise HTTPError(503, str(exc)) from None
 
-    def _search(self, query: str, limit: int, page: int) -> tuple[SearchResult, float]:
+    def _search(
+        self, query: str, limit: int, page: int, options: Options
+    ) -> tuple[SearchResult, float]:
         started = time.perf_counter()
         current = self._current()
         try:
@@ -213,6 +218,7 @@ class SearchApp:
                 page,
                 self.offsets,
                 time_limit=SERVER_SEARCH_SECONDS,
+                options=options,
             )
         except QueryError as exc:
             raise HTTPError(400, str(exc)) from None
@@ -265,6 +271,24 @@ def _params(environ: dict) -> dict[str, str]:
             raise HTTPError(400, f"parameter {name!r} holds a NUL character")
         params[name] = values[0]
     return params
+
+
+def _search_options(params: dict[str, str]) -> Options:
+    """since, until (YYYY-MM-DD), sort (relevance or date) and facets (0 or 1)."""
+    days = {}
+    for name in ("since", "until"):
+        raw = params.get(name) or None
+        try:
+            days[name] = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise HTTPError(400, f"{name} must be a date written YYYY-MM-DD") from None
+    sort = params.get("sort") or "relevance"
+    if sort not in SORTS:
+        raise HTTPError(400, f"sort must be one of: {', '.join(SORTS)}")
+    facets = params.get("facets", "1")
+    if facets not in ("0", "1"):
+        raise HTTPError(400, "facets must be 0 or 1")
+    return Options(days["since"], days["until"], sort, facets == "1")
 
 
 def _int_param(params: dict[str, str], name: str, default: int, maximum: int) -> int:

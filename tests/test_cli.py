@@ -111,7 +111,7 @@ def test_index_command_reports_a_summary_and_warnings(tmp_path):
     docs = write_articles(tmp_path / "docs", {"a.txt": "Kiev\ntexte", "empty.txt": ""})
     result = CliRunner().invoke(cli, ["index", "--index", str(tmp_path / "ix"), str(docs)])
     assert result.exit_code == 0
-    assert result.stdout.startswith("indexed 1 document, skipped 1, in ")
+    assert result.stdout.startswith("files: 1 added, 0 updated, 0 removed, 0 unchanged, 1 skipped;")
     assert "warning: " in result.stderr and "empty.txt: skipped, empty file" in result.stderr
 
 
@@ -126,7 +126,7 @@ def test_index_command_json(tmp_path):
 
 def test_index_without_paths_indexes_the_bundled_corpus(tmp_path):
     result = CliRunner().invoke(cli, ["index", "--index", str(tmp_path / "ix")])
-    assert result.stdout.startswith("indexed 2 documents, skipped 0")
+    assert result.stdout.startswith("files: 2 added, 0 updated, 0 removed, 0 unchanged, 0 skipped;")
 
 
 def test_index_with_a_missing_path_exits_2(tmp_path):

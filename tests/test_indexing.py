@@ -9,30 +9,32 @@ import random
 import pytest
 import whoosh.writing
 
+from veille.indexer.boilerplate import clean_article
 from veille.indexer.build import index_paths
-from veille.indexer.documents import split_title
 from veille.indexer.store import StoreError, open_index
 
 from .conftest import found, write_articles
 
 
 def test_title_is_the_first_non_empty_line():
-    assert split_title("\n\n  Titre  \nCorps\nsuite\n") == ("Titre", "Corps\nsuite")
+    cleaned = clean_article("\n\n  Titre  \nCorps\nsuite\n")
+    assert (cleaned.title, cleaned.body) == ("Titre", "Corps\nsuite")
 
 
-def test_folders_are_read_recursively_and_only_txt_files(tmp_path):
+def test_folders_are_read_recursively_and_only_article_files(tmp_path):
     docs = write_articles(
         tmp_path / "docs",
         {
             "a.txt": "Kiev A\nx",
             "sub/b.TXT": "Kiev B\ny",
-            "sub/c.md": "Kiev C\nz",
-            ".hidden.txt": "Kiev D\n",
+            "sub/c.md": "# Kiev C\nz",
+            "sub/d.csv": "Kiev,D\n",
+            ".hidden.txt": "Kiev E\n",
         },
     )
     summary = index_paths(tmp_path / "ix", [docs])
-    assert summary.indexed == 2
-    assert sorted(found(tmp_path / "ix", "Kiev")) == ["a.txt", "b.TXT"]
+    assert summary.indexed == 3
+    assert sorted(found(tmp_path / "ix", "Kiev")) == ["a.txt", "b.TXT", "c.md"]
 
 
 @pytest.mark.parametrize(
@@ -71,7 +73,9 @@ def test_empty_and_binary_files_are_skipped_with_a_warning(tmp_path):
     warnings = []
     summary = index_paths(tmp_path / "ix", [docs], warn=warnings.append)
     assert (summary.indexed, summary.skipped) == (1, 3)
-    assert summary.line().startswith("indexed 1 document, skipped 3, in ")
+    assert summary.line().startswith(
+        "files: 1 added, 0 updated, 0 removed, 0 unchanged, 3 skipped; 1 document in the index ("
+    )
     joined = "\n".join(warnings)
     assert "empty.txt: skipped, empty file" in joined
     assert "blank.txt: skipped, empty file" in joined

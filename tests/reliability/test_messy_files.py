@@ -72,20 +72,20 @@ def test_a_file_that_vanishes_during_indexing_is_skipped_with_a_warning(tmp_path
     docs = write_articles(tmp_path / "docs", {"a.txt": "Kiev\nA", "gone.txt": "Kiev\nB"})
     import veille.indexer.build as build
 
-    listed = build.find_text_files
+    listed = build.find_files
 
     def list_then_delete(paths, on_error=None):
         files = list(listed(paths, on_error))
         (docs / "gone.txt").unlink()  # deleted after the folder was listed, before it is read
         return iter(files)
 
-    monkeypatch.setattr(build, "find_text_files", list_then_delete)
+    monkeypatch.setattr(build, "find_files", list_then_delete)
     result = CliRunner().invoke(cli, ["index", "--index", str(tmp_path / "ix"), str(docs)])
     assert result.exit_code == 0
     assert f"warning: {docs / 'gone.txt'}: skipped, cannot read: No such file or directory" in (
         result.stderr
     )
-    assert result.stdout.startswith("indexed 1 document, skipped 1,")
+    assert result.stdout.startswith("files: 1 added, 0 updated, 0 removed, 0 unchanged, 1 skipped;")
     assert found(tmp_path / "ix", "Kiev") == ["a.txt"]
 
 

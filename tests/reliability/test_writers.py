@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from veille.indexer.build import index_paths
-from veille.indexer.store import StoreError, open_index, write_documents
+from veille.indexer.store import StoreError, open_index, write_changes
 
 from ..conftest import found, veille_command, write_articles
 
@@ -41,7 +41,7 @@ def test_a_second_writer_waits_then_says_so(tmp_path, monkeypatch):
     held = ix.writer()
     try:
         with pytest.raises(StoreError, match="being written by another"):
-            write_documents(open_index(tmp_path / "ix"), [])
+            write_changes(open_index(tmp_path / "ix"), [])
     finally:
         held.cancel()
     assert found(tmp_path / "ix", "Kiev") == ["a.txt"]
