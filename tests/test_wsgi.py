@@ -34,7 +34,7 @@ def names(data: dict) -> set[str]:
 
 
 def test_search_returns_the_cli_json_shape_plus_took_ms(app, run, index_dir):
-    res = app.get("/search", {"q": "Zaporijia"})
+    res = app.get("/search", {"q": "Zaporijia", "facets": "1"})
     assert res.status_int == 200 and res.content_type == "application/json"
     data = res.json
     assert isinstance(data["took_ms"], float)
