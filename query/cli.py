@@ -301,19 +301,9 @@ def print_hits(result) -> None:
     for hit in result.hits:
         click.echo()
         click.echo(f"{hit.rank}. " + click.style(hit.title, bold=True), color=color)
-        click.echo(f"   {describe(hit)}")
+        score = f"  (score {hit.score:.2f})" if hit.score is not None else ""
+        click.echo(f"   {hit.provenance()}{score}")
         click.echo(f"   {to_terminal(hit.snippet)}", color=color)
-
-
-def describe(hit) -> str:
-    """Source, date, path and score of a hit, on one line."""
-    parts = [hit.source] if hit.source else []
-    if hit.date:
-        day = hit.date.date().isoformat()
-        parts.append(day if hit.date_from == "document" else f"{day} (file date)")
-    parts.append(hit.path)
-    line = " · ".join(parts)
-    return line + (f"  (score {hit.score:.2f})" if hit.score is not None else "")
 
 
 @cli.command(short_help="Show what the index holds: documents, sources, dates, size.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlencode
 
-from .search import SearchResult
+from .search import SearchResult, provenance
 from .snippets import Segments, to_html
 
 _PAGE = """<!doctype html>
@@ -78,7 +78,7 @@ def _results(result: SearchResult, took_ms: float | None, base: str) -> str:
             "<li>"
             f'<a href="{escape(doc_link(hit.path, result.query, base))}">{escape(hit.title)}</a>'
             f'<p class="snippet">{to_html(hit.snippet)}</p>'
-            f'<p class="path">{escape(hit.path)}</p>'
+            f'<p class="path">{escape(hit.provenance())}</p>'
             "</li>"
         )
     nav = []
@@ -102,12 +102,23 @@ def _page_link(result: SearchResult, number: int, label: str, base: str) -> str:
     return f'<a href="{escape(base)}/?{escape(urlencode(params))}">{label}</a>'
 
 
-def document_page(title: str, path: str, body: Segments, query: str, base: str = "") -> str:
+def document_page(fields: dict, body: Segments, query: str, base: str = "") -> str:
+    """One stored document: title, where it comes from (and its web address), its text."""
+    title = fields["title"]
     back = f'<p><a href="{escape(base)}/?{escape(urlencode({"q": query}))}">Back to results</a></p>'
     paragraphs = "\n".join(f"<p>{to_html(p)}</p>" for p in _paragraphs(body))
+    where = provenance(
+        fields.get("source", ""), fields.get("date"), fields.get("date_from", ""), fields["path"]
+    )
+    url = fields.get("url") or ""
+    link = (
+        f'<p class="path"><a href="{escape(url)}" rel="noopener noreferrer">{escape(url)}</a></p>\n'
+        if url.startswith(("https://", "http://"))  # never javascript: or data: from a document
+        else ""
+    )
     content = (
         (back if query else "")
-        + f'<article><h1>{escape(title)}</h1>\n<p class="path">{escape(path)}</p>\n'
+        + f'<article><h1>{escape(title)}</h1>\n<p class="path">{escape(where)}</p>\n{link}'
         + paragraphs
         + "</article>"
     )

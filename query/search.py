@@ -55,6 +55,9 @@ class Hit:
     language: str = ""
     words: int = 0
 
+    def provenance(self) -> str:
+        return provenance(self.source, self.date, self.date_from, self.path)
+
     def as_json(self) -> dict:
         return {
             "rank": self.rank,
@@ -69,6 +72,16 @@ class Hit:
             "language": self.language or None,
             "words": self.words,
         }
+
+
+def provenance(source: str, day: datetime | None, date_from: str, path: str) -> str:
+    """Source, date (marked when it is only the file's) and path, on one line."""
+    parts = [source] if source else []
+    if day:
+        iso = day.date().isoformat()
+        parts.append(iso if date_from == "document" else f"{iso} (file date)")
+    parts.append(path)
+    return " · ".join(parts)
 
 
 @dataclass

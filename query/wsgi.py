@@ -176,7 +176,7 @@ class SearchApp:
                 body = mark_all(fields["body"], current.analyzer, terms)
             except QueryError:
                 pass
-        html = pages.document_page(fields["title"], fields["path"], body, query, base)
+        html = pages.document_page(fields, body, query, base)
         return 200, _html_headers(), html.encode("utf-8")
 
     def health(self):

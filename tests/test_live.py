@@ -134,6 +134,8 @@ def test_widget_in_a_real_browser(live, page_server):
             titles = [o.locator("a").inner_text() for o in options.all()]
             assert any(t.startswith("Carney rencontrera Zelenskyy") for t in titles)
             assert any(t.startswith("Carney parle de garanties") for t in titles)
+            metas = page.locator(".veille-meta").all_inner_texts()
+            assert any(m.startswith("cbc.ca · ") for m in metas)  # source and date under titles
             marks = page.locator(".veille-snippet mark").all_inner_texts()
             assert {"Zaporijia", "Zaporizhzhia"} <= set(marks)
             box.press("ArrowDown")

@@ -28,6 +28,7 @@ RECORDS = [
         "date": "2025-10-02",
     },
     {"title": "Odessa", "body": "Port.", "source": "cbc.ca", "date": "2025-10-05"},
+    {"title": "Lviv", "body": "Gare.", "source": "x.org", "url": "javascript:alert(1)"},
 ]
 
 
@@ -118,3 +119,16 @@ def test_the_http_api_takes_the_same_options(dated):
         assert app.get("/search", {"q": "Kiev", **params}, status=400).json["error"] == error
     page = app.get("/", {"q": "Kiev", "source": "x", "since": "2025-10-01"})
     assert "1 result" in page.text and "Київ у жовтні" in page.text
+
+
+def test_pages_show_source_date_and_only_web_links(dated):
+    app = TestApp(make_app(dated))
+    results = app.get("/", {"q": "Kiev en août"}).text
+    assert "cbc.ca · 2025-08-24 · " in results
+    hits = app.get("/search", {"q": "Київ OR Lviv", "limit": 10}).json["hits"]
+    paths = {h["title"]: h["path"] for h in hits}
+    page = app.get("/doc", {"path": paths["Київ у жовтні"]}).text
+    assert '<a href="https://www.cbc.ca/x" rel="noopener noreferrer">' in page
+    assert "cbc.ca · 2025-10-02 · " in page
+    trap = app.get("/doc", {"path": paths["Lviv"]}).text
+    assert "javascript:" not in trap and "x.org · " in trap

@@ -30,6 +30,7 @@
     ".veille-widget a{color:#1a5fb4;font-weight:600;text-decoration:none}" +
     ".veille-widget a:hover{text-decoration:underline}" +
     ".veille-widget .veille-snippet{margin:.2rem 0 0;font-size:.92em}" +
+    ".veille-widget .veille-meta{margin:.1rem 0 0;font-size:.8em;color:#555}" +
     ".veille-widget mark{background:#fce883;color:inherit;padding:0 .1em}" +
     ".veille-widget .veille-more{font-size:.85em;color:#555}";
 
@@ -114,6 +115,8 @@
         var item = el("li", { id: uid + "-opt-" + i, role: "option", "aria-selected": "false" });
         var link = el("a", { href: docUrl(hit, query) }, hit.title);
         item.appendChild(link);
+        var meta = [hit.source, hit.date].filter(Boolean).join(" · ");
+        if (meta) { item.appendChild(el("p", { "class": "veille-meta" }, meta)); }
         item.appendChild(snippetNode(hit.snippet || ""));
         item.addEventListener("mousedown", function (e) {
           if (e.target !== link) { e.preventDefault(); link.click(); }

@@ -6,6 +6,7 @@ import errno
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -108,7 +109,7 @@ MARKER = "zorglub"
 # One index serves all the examples of a test (each replaces the document), as a
 # folder re-indexed day after day does.
 EXAMPLES = dict(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
@@ -128,14 +129,16 @@ def test_any_text_around_a_word_keeps_the_word_findable(tmp_path, before, after)
         assert found(tmp_path / "ix", MARKER) == ["doc.txt"]
 
 
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html", ".jsonl", ".json"])
 @settings(**EXAMPLES)
-@given(data=st.binary(max_size=2000))
-def test_any_bytes_are_indexed_or_skipped_with_a_warning(tmp_path, data):
+@given(data=st.binary(max_size=2000) | st.text(max_size=500).map(str.encode))
+def test_any_bytes_are_indexed_or_skipped_with_a_warning(tmp_path, suffix, data):
+    """Whatever a file of each kind holds, the run completes and accounts for it."""
     docs = tmp_path / "docs"
     docs.mkdir(exist_ok=True)
-    (docs / "doc.txt").write_bytes(data)
+    (docs / f"doc{suffix}").write_bytes(data)
     warnings: list[str] = []
     summary = index_paths(tmp_path / "ix", [docs], warn=warnings.append)
-    assert summary.indexed + summary.skipped == 1
+    assert summary.added + summary.updated + summary.unchanged + summary.skipped == 1
     if summary.skipped:
-        assert warnings and warnings[-1].startswith(f"{docs / 'doc.txt'}: skipped, ")
+        assert warnings and warnings[-1].startswith(f"{docs / f'doc{suffix}'}: skipped, ")
