@@ -346,6 +346,16 @@ class VeilleAnalyzer(CompositeAnalyzer):
         """Return the token texts of ``text``, stacked tokens included."""
         return tuple(t.text for t in self(text, mode=mode))
 
+    def words(self, text: str) -> list[str]:
+        """The words of ``text`` as the per-word filters leave them (folded, stemmed,
+        variant keys), without synonyms or positions: the cheap form of the analysed
+        text that near-duplicate detection compares."""
+        memo = next(item for item in self.items if isinstance(item, WordMemo))
+        pattern = WORD_PATTERN_COMBINING if _COMBINING.search(text) else WORD_PATTERN
+        normalize, known = memo.normalize, memo._memo
+        words = ((known.get(w) or normalize(w))[0] for w in pattern.findall(text))
+        return [w for w in words if w]
+
     def unstemmed(self, text: str) -> list[str]:
         """The words of ``text`` normalized but not stemmed (for prefix queries)."""
         memo = next(item for item in self.items if isinstance(item, WordMemo))

@@ -6,7 +6,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .analysis import VeilleAnalyzer, build_analyzer
@@ -19,6 +19,7 @@ from .store import (
     index_analyzer,
     index_exists,
     indexed_files,
+    indexed_signatures,
     open_index,
     recover_interrupted_swap,
     replace_index,
@@ -26,10 +27,12 @@ from .store import (
     write_changes,
     writing_lock,
 )
+from .stories import StoryFinder
 
 Warn = Callable[[str], None]
 Progress = Callable[[int, int], None]  # (files done, files in all)
 PARALLEL_FROM_FILES = 2000
+STORY_CHARS = 30_000  # about 5,000 words: near-duplicates are compared on this much
 
 
 @dataclass
@@ -137,7 +140,13 @@ def _index(
         if not changed and not gone:
             reading.done()
             return
-        summary.indexed = write_changes(ix, reading.documents(changed, known), gone, procs)
+        stories = StoryFinder(
+            (path, story, sig)
+            for path, file, story, sig in indexed_signatures(ix)
+            if file not in gone
+        )
+        documents = with_stories(reading.documents(changed, known), stories, current)
+        summary.indexed = write_changes(ix, documents, gone, procs)
         summary.removed = len(gone)
     else:
         if not exists and holds_something(directory):
@@ -147,12 +156,22 @@ def _index(
         fresh = sibling(directory, "new")
         try:
             ix = create_index(fresh, analyzer)
-            documents = reading.documents(files, {})
+            documents = with_stories(reading.documents(files, {}), StoryFinder(), analyzer)
             summary.indexed = write_changes(ix, documents, procs=procs, new=True)
             replace_index(fresh, directory)
         finally:
             if fresh.exists():
                 shutil.rmtree(fresh, ignore_errors=True)
+
+
+def with_stories(
+    documents: Iterable[Document], stories: StoryFinder, analyzer: VeilleAnalyzer
+) -> Iterator[Document]:
+    """The documents, each with the story it belongs to (near-duplicates share one)."""
+    for doc in documents:
+        text = f"{doc.title}\n{doc.body[:STORY_CHARS]}"  # the start tells a story apart
+        story, signature = stories.assign(doc.path, analyzer.words(text))
+        yield replace(doc, story=story, minhash=signature)
 
 
 def _under(file: str, roots: list[str]) -> bool:

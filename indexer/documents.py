@@ -39,6 +39,8 @@ class Document:
     language: str = ""
     words: int = 0
     extra: dict = field(default_factory=dict)
+    story: str = ""  # documents of one story (near-duplicates) share it; see stories.py
+    minhash: bytes = b""  # the signature the story was found with
 
 
 def find_files(

@@ -21,7 +21,7 @@ from .documents import Document, FileInfo
 from .locations import INDEX_ENV, default_index_dir  # noqa: F401  (re-exported)
 
 META_FILE = "veille.json"
-SCHEMA_VERSION = 2  # 2: metadata fields and per-file change information (issue 6)
+SCHEMA_VERSION = 3  # 2: metadata and per-file change information; 3: stories
 TITLE_BOOST = 2.0
 LOCK_WAIT_SECONDS = 5.0
 WRITER_MEMORY_MB = 256
@@ -48,7 +48,7 @@ class StoreError(Exception):
 def make_schema(analyzer: VeilleAnalyzer) -> Schema:
     """Searched text, filters and facets (ID fields with columns), and what is only shown."""
     return Schema(
-        path=ID(stored=True, unique=True),
+        path=ID(stored=True, unique=True, sortable=True),
         file=ID(stored=True, sortable=True),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
         body=TEXT(analyzer=analyzer, stored=True),
@@ -63,6 +63,8 @@ def make_schema(analyzer: VeilleAnalyzer) -> Schema:
         size=STORED(),
         mtime=STORED(),
         fileinfo=COLUMN(),  # size, modification time and hash, read without the stored text
+        story=ID(stored=True, sortable=True),  # near-duplicates share it: results collapse on it
+        minhash=COLUMN(),  # the story signature, for comparing documents indexed later
     )
 
 
@@ -85,6 +87,8 @@ def document_fields(doc: Document) -> dict:
         "size": info.size,
         "mtime": info.mtime,
         "fileinfo": f"{info.size}:{info.mtime!r}:{info.digest}".encode(),
+        "story": doc.story or doc.path,
+        "minhash": doc.minhash,
     }
 
 
@@ -343,6 +347,18 @@ def index_analyzer(ix: Index) -> VeilleAnalyzer:
     if not isinstance(analyzer, VeilleAnalyzer):
         raise StoreError("the index was not built by veille: run `veille index --rebuild`")
     return analyzer
+
+
+def indexed_signatures(ix: Index) -> list[tuple[str, str, str, bytes]]:
+    """(path, file, story, signature) of every document, from the index's columns."""
+    out = []
+    with ix.reader() as reader:
+        if not reader.doc_count():
+            return out
+        columns = [reader.column_reader(name) for name in ("path", "file", "story", "minhash")]
+        for docnum in reader.all_doc_ids():
+            out.append(tuple(column[docnum] for column in columns))
+    return out
 
 
 def index_stats(directory: Path) -> dict:

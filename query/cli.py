@@ -239,12 +239,18 @@ def stderr_is_terminal() -> bool:
     help="Best matches first, or newest first.",
 )
 @click.option(
+    "--collapse/--no-collapse",
+    default=True,
+    show_default=True,
+    help="One hit per story: other versions of the same story are listed under it.",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
     help="Print the results as one JSON object, with facet counts by source and month.",
 )
-def search_command(query, index_dir, limit, page, since, until, sort, as_json):
+def search_command(query, index_dir, limit, page, since, until, sort, collapse, as_json):
     """Search the index; print the best hits first, with highlighted snippets.
 
     All words are required. Use "quoted phrases", OR, NOT or -word,
@@ -261,7 +267,11 @@ def search_command(query, index_dir, limit, page, since, until, sort, as_json):
     if since and until and since > until:
         raise VeilleError("--since is after --until: no date can match")
     options = Options(
-        since.date() if since else None, until.date() if until else None, sort, facets=as_json
+        since.date() if since else None,
+        until.date() if until else None,
+        sort,
+        facets=as_json,
+        collapse=collapse,
     )
     directory = resolve_index(index_dir)
     try:
@@ -303,6 +313,10 @@ def print_hits(result) -> None:
         click.echo(f"{hit.rank}. " + click.style(hit.title, bold=True), color=color)
         score = f"  (score {hit.score:.2f})" if hit.score is not None else ""
         click.echo(f"   {hit.provenance()}{score}")
+        if hit.duplicates:
+            n = len(hit.duplicates)
+            where = ", ".join(d["source"] or Path(d["path"]).name for d in hit.duplicates)
+            click.echo(f"   +{n} other version{'s' if n != 1 else ''} ({where})")
         click.echo(f"   {to_terminal(hit.snippet)}", color=color)
 
 

@@ -79,7 +79,8 @@ def _results(result: SearchResult, took_ms: float | None, base: str) -> str:
             f'<a href="{escape(doc_link(hit.path, result.query, base))}">{escape(hit.title)}</a>'
             f'<p class="snippet">{to_html(hit.snippet)}</p>'
             f'<p class="path">{escape(hit.provenance())}</p>'
-            "</li>"
+            + _versions(hit.duplicates, result.query, base)
+            + "</li>"
         )
     nav = []
     if result.page > 1:
@@ -93,6 +94,19 @@ def _results(result: SearchResult, took_ms: float | None, base: str) -> str:
         + "\n</ol>\n"
         + (f'<nav aria-label="Result pages">{" ".join(nav)}</nav>' if nav else "")
     )
+
+
+def _versions(duplicates: list[dict], query: str, base: str) -> str:
+    """'+N other versions' of a story, each a link to its document page."""
+    if not duplicates:
+        return ""
+    n = len(duplicates)
+    links = ", ".join(
+        f'<a href="{escape(doc_link(d["path"], query, base))}">{escape(d["title"])}</a>'
+        + (f" ({escape(d['source'])})" if d["source"] else "")
+        for d in duplicates
+    )
+    return f'<p class="versions">+{n} other version{"s" if n != 1 else ""}: {links}</p>'
 
 
 def _page_link(result: SearchResult, number: int, label: str, base: str) -> str:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as day_time
 
+from whoosh import collectors, scoring, sorting
 from whoosh import query as wq
-from whoosh import scoring, sorting
 from whoosh.collectors import TimeLimit, WrappingCollector
 from whoosh.index import Index
 from whoosh.searching import Searcher
@@ -32,6 +32,7 @@ class Options:
     until: date | None = None  # inclusive
     sort: str = "relevance"  # or "date": newest first
     facets: bool = True  # count the matches by source and by month
+    collapse: bool = True  # one hit per story (near-duplicates folded into it)
 
     def date_filter(self) -> wq.Query | None:
         if self.since is None and self.until is None:
@@ -54,6 +55,7 @@ class Hit:
     date_from: str = "file"
     language: str = ""
     words: int = 0
+    duplicates: list[dict] = field(default_factory=list)  # other versions of the story
 
     def provenance(self) -> str:
         return provenance(self.source, self.date, self.date_from, self.path)
@@ -71,6 +73,7 @@ class Hit:
             "date_from": self.date_from,
             "language": self.language or None,
             "words": self.words,
+            "duplicates": self.duplicates,
         }
 
 
@@ -94,6 +97,7 @@ class SearchResult:
     partial: bool = False  # the time limit stopped the search: total and ranking are partial
     facets: dict[str, dict[str, int]] | None = None  # matches by source and by month
     sort: str = "relevance"
+    collapsed: int = 0  # matching documents folded into a better-ranked version of their story
 
     def as_json(self) -> dict:
         data = {
@@ -103,6 +107,7 @@ class SearchResult:
             "limit": self.limit,
             "sort": self.sort,
             "hits": [hit.as_json() for hit in self.hits],
+            "collapsed": self.collapsed,
             "partial": self.partial,
         }
         if self.facets is not None:
@@ -130,7 +135,12 @@ def search(
 
 class DeadlineCollector(WrappingCollector):
     """Stops a search with ``TimeLimit`` once ``seconds`` have passed (checked every 256
-    matches; no timer thread and no signal, so it works in any server thread)."""
+    matches; no timer thread and no signal, so it works in any server thread).
+
+    It sits right above the collector that ranks, and checks the clock in the
+    stream of matches, so the collectors above it (facets, collapsing), whose
+    work is in their own ``collect_matches``, keep working.
+    """
 
     def __init__(self, child, seconds: float):
         super().__init__(child)
@@ -140,12 +150,69 @@ class DeadlineCollector(WrappingCollector):
         self.child.prepare(top_searcher, q, context)
         self.deadline = time.perf_counter() + self.seconds
 
-    def collect_matches(self):
-        child = self.child
-        for n, sub_docnum in enumerate(child.matches(), start=1):
-            child.collect(sub_docnum)
-            if not n & 255 and time.perf_counter() > self.deadline:
+    def matches(self):
+        deadline = self.deadline
+        for n, sub_docnum in enumerate(self.child.matches(), start=1):
+            if not n & 255 and time.perf_counter() > deadline:
                 raise TimeLimit
+            yield sub_docnum
+
+
+class FacetCounter(WrappingCollector):
+    """Counts every match, each version of a story included, by the values of some
+    columns (source, month). Whoosh's FacetCollector counts only what reaches the
+    ranking collector, which collapsing changes, and gathers every match to do it."""
+
+    def __init__(self, child, names: tuple[str, ...]):
+        super().__init__(child)
+        self.names = names
+        self.counts: dict[str, dict[str, int]] = {name: {} for name in names}
+        self.columns: list = []
+
+    def set_subsearcher(self, subsearcher, offset):
+        super().set_subsearcher(subsearcher, offset)
+        reader = subsearcher.reader()
+        self.columns = [
+            (self.counts[name], reader.column_reader(name))
+            for name in self.names
+            if reader.has_column(name)
+        ]
+
+    def matches(self):
+        columns = self.columns
+        for sub_docnum in self.child.matches():
+            for counts, column in columns:
+                value = column[sub_docnum]
+                counts[value] = counts.get(value, 0) + 1
+            yield sub_docnum
+
+    def facets(self) -> dict[str, dict[str, int]]:
+        """Counts per value, most first (months newest first), documents without a value out."""
+        out = {}
+        for name, counts in self.counts.items():
+            counts = {k: n for k, n in counts.items() if k}
+            key = (lambda kv: kv[0]) if name == "month" else (lambda kv: (-kv[1], kv[0]))
+            out[name] = dict(sorted(counts.items(), key=key, reverse=name == "month"))
+        return out
+
+
+def make_collector(limit: int, options: Options, time_limit: float | None):
+    """Rank (or sort by date), stop in time, count facets, record matched terms, collapse
+    stories: Whoosh's own chain (``Searcher.collector``) with the deadline inside it."""
+    if options.sort == "date":
+        c = collectors.SortingCollector(sorting.FieldFacet("date", reverse=True), limit=limit)
+    else:
+        # Without block-quality skipping the collector sees every match once, so the
+        # total comes with the ranking instead of from a second pass over the matches.
+        c = collectors.TopCollector(limit, usequality=False)
+    if time_limit is not None:
+        c = DeadlineCollector(c, time_limit)
+    if options.facets:
+        c = FacetCounter(c, FACETS)
+    c = collectors.TermsCollector(c)
+    if options.collapse:
+        c = collectors.CollapseCollector(c, sorting.FieldFacet("story"), limit=1)
+    return c
 
 
 def open_searcher(ix: Index) -> Searcher:
@@ -177,21 +244,9 @@ def run_search(
     q = parse_query(text, analyzer, searcher.reader())
     dates = options.date_filter()
     if dates is not None:
-        # In the query rather than a collector filter: Whoosh applies its filters in
-        # collect_matches, which DeadlineCollector (below) replaces.
         q = wq.And([q, dates])
     offset = (page - 1) * limit
-    # Without block-quality skipping the collector sees every match once, so the
-    # total comes with the ranking instead of from a second pass over the matches.
-    collector = searcher.collector(
-        limit=offset + limit,
-        terms=True,
-        optimize=False,
-        sortedby=sorting.FieldFacet("date", reverse=True) if options.sort == "date" else None,
-        groupedby=_facets() if options.facets else None,
-    )
-    if time_limit is not None:
-        collector = DeadlineCollector(collector, time_limit)
+    collector = make_collector(offset + limit, options, time_limit)
     partial = False
     try:
         searcher.search_with_collector(q, collector)
@@ -221,10 +276,42 @@ def run_search(
                 hit.score if options.sort == "relevance" else None,
                 snippet or leading_text(body),
                 **{k: hit.get(k) or default for k, default in HIT_METADATA.items()},
+                duplicates=other_versions(searcher, hit["story"], hit["path"])
+                if options.collapse
+                else [],
             )
         )
-    facets = {name: _counts(results, name) for name in FACETS} if options.facets else None
-    return SearchResult(text, len(results), page, limit, hits, partial, facets, options.sort)
+    facets = find(collector, FacetCounter).facets() if options.facets else None
+    total, collapsed = len(results), 0
+    if options.collapse:  # Whoosh's count leaves out the versions it replaced: count stories
+        matched = collector.child.count()
+        total, collapsed = len(collector.lists), matched - len(collector.lists)
+    return SearchResult(text, total, page, limit, hits, partial, facets, options.sort, collapsed)
+
+
+def find(collector, kind):
+    """The collector of class ``kind`` in a chain of wrapping collectors."""
+    while not isinstance(collector, kind):
+        collector = collector.child
+    return collector
+
+
+MAX_VERSIONS = 10
+
+
+def other_versions(searcher: Searcher, story: str, path: str) -> list[dict]:
+    """The other documents of a story (at most ``MAX_VERSIONS``), in path order."""
+    others = [d for d in searcher.documents(story=story) if d["path"] != path]
+    others.sort(key=lambda d: d["path"])
+    return [
+        {
+            "path": d["path"],
+            "title": d["title"],
+            "source": d.get("source") or None,
+            "date": d["date"].date().isoformat() if d.get("date") else None,
+        }
+        for d in others[:MAX_VERSIONS]
+    ]
 
 
 HIT_METADATA = {
@@ -235,21 +322,6 @@ HIT_METADATA = {
     "language": "",
     "words": 0,
 }
-
-
-def _facets() -> sorting.Facets:
-    facets = sorting.Facets()
-    for name in FACETS:
-        facets.add_field(name, maptype=sorting.Count)
-    return facets
-
-
-def _counts(results, name: str) -> dict[str, int]:
-    """Matches per value of a facet, most first (documents without a value left out)."""
-    counts = {key: n for key, n in results.groups(name).items() if key}
-    if name == "month":
-        return dict(sorted(counts.items(), reverse=True))
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def term_counts(searcher: Searcher, terms: list[str], docnums: list[int]) -> dict[int, int]:

@@ -2,7 +2,7 @@
 
     GET /                 search page, server-rendered (?q=, &page=, &limit=)
     GET /search?q=        JSON results, the shape of `veille search --json` plus took_ms
-                          (&since=, &until= YYYY-MM-DD; &sort=date; &facets=1)
+                          (&since=, &until= YYYY-MM-DD; &sort=date; &facets=1; &collapse=0)
     GET /doc?path=        one indexed document (from the index, never from the disk)
     GET /widget.js        the embeddable search widget
     GET /style.css        the page's style sheet
@@ -274,7 +274,7 @@ def _params(environ: dict) -> dict[str, str]:
 
 
 def _search_options(params: dict[str, str]) -> Options:
-    """since, until (YYYY-MM-DD), sort (relevance or date) and facets (0 or 1)."""
+    """since, until (YYYY-MM-DD), sort (relevance or date), facets and collapse (0 or 1)."""
     days = {}
     for name in ("since", "until"):
         raw = params.get(name) or None
@@ -285,10 +285,14 @@ def _search_options(params: dict[str, str]) -> Options:
     sort = params.get("sort") or "relevance"
     if sort not in SORTS:
         raise HTTPError(400, f"sort must be one of: {', '.join(SORTS)}")
-    facets = params.get("facets", "0")  # opt-in: counting every match costs about 2x
-    if facets not in ("0", "1"):
-        raise HTTPError(400, "facets must be 0 or 1")
-    return Options(days["since"], days["until"], sort, facets == "1")
+    flags = {}
+    for name, default in (("facets", "0"), ("collapse", "1")):  # facets cost time: opt-in
+        flags[name] = params.get(name, default)
+        if flags[name] not in ("0", "1"):
+            raise HTTPError(400, f"{name} must be 0 or 1")
+    return Options(
+        days["since"], days["until"], sort, flags["facets"] == "1", flags["collapse"] == "1"
+    )
 
 
 def _int_param(params: dict[str, str], name: str, default: int, maximum: int) -> int:

@@ -15,7 +15,7 @@ from veille.indexer.analysis import build_analyzer
 from veille.indexer.build import index_paths
 from veille.indexer.store import open_index
 from veille.query.cli import cli
-from veille.query.search import search
+from veille.query.search import Options, search
 
 DATA = Path(__file__).parent / "data"
 BENCH = Path(__file__).resolve().parents[1] / "bench"
@@ -73,8 +73,8 @@ def corpus_index(tmp_path_factory) -> Path:
 
 
 def found(directory: Path, query: str, limit: int = 100) -> list[str]:
-    """File names of the hits for query, best first."""
-    result = search(open_index(directory), query, limit=limit)
+    """File names of the documents that match query, best first (stories not collapsed)."""
+    result = search(open_index(directory), query, limit=limit, options=Options(collapse=False))
     return [Path(h.path).name for h in result.hits]
 
 

@@ -27,7 +27,7 @@ TABLE = [
 
 @pytest.mark.parametrize("query, expected", TABLE, ids=[q for q, _ in TABLE])
 def test_acceptance_row(run, query, expected):
-    result = run("search", "--json", query)
+    result = run("search", "--json", "--no-collapse", query)
     assert result.exit_code == (0 if expected else 1), result.output
     assert set(json_hits(result)) == expected
 

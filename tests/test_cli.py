@@ -19,12 +19,24 @@ C = "carney-kyiv-visit-cbc.txt"
 
 
 def test_search_prints_ranked_hits_with_snippets(run):
-    result = run("search", "Zaporijia")
+    result = run("search", "--no-collapse", "Zaporijia")
     assert result.exit_code == 0
     assert result.stdout.startswith("2 matches (showing 1-2)")
     assert "1. " in result.stdout and "2. " in result.stdout
     assert R in result.stdout and C in result.stdout
     assert "Zaporizhzhia" in result.stdout and "Zaporijia" in result.stdout
+
+
+def test_versions_of_one_story_are_one_hit(run):
+    result = run("search", "Zaporijia")
+    assert result.stdout.startswith("1 match (showing 1-1)")
+    data = json.loads(run("search", "--json", "Zaporijia").stdout)
+    (hit,) = data["hits"]
+    (other,) = hit["duplicates"]
+    assert {Path(hit["path"]).name, Path(other["path"]).name} == {R, C}
+    assert f"   +1 other version ({other['source'] or Path(other['path']).name})" in result.stdout
+    ranked = json.loads(run("search", "--json", "--no-collapse", "Zaporijia").stdout)["hits"]
+    assert ranked[0]["path"] == hit["path"]  # the best-ranked version leads
 
 
 def test_highlights_are_bold_on_a_terminal_and_plain_otherwise(corpus_index):
@@ -50,10 +62,12 @@ def test_json_output_is_one_object(run):
 
 
 def test_limit_and_page(run):
-    first = json_hits(run("search", "--json", "--limit", "1", "Kiev"))
-    second = json_hits(run("search", "--json", "--limit", "1", "--page", "2", "Kiev"))
+    first = json_hits(run("search", "--json", "--no-collapse", "--limit", "1", "Kiev"))
+    second = json_hits(
+        run("search", "--json", "--no-collapse", "--limit", "1", "--page", "2", "Kiev")
+    )
     assert len(first) == len(second) == 1 and first != second
-    empty = run("search", "--json", "--limit", "1", "--page", "3", "Kiev")
+    empty = run("search", "--json", "--no-collapse", "--limit", "1", "--page", "3", "Kiev")
     assert empty.exit_code == 0 and json.loads(empty.stdout)["hits"] == []
 
 
@@ -88,7 +102,7 @@ def test_search_builds_the_bundled_index_when_there_is_none(tmp_path):
     )
     assert result.exit_code == 0
     assert "indexing the bundled articles" in result.stderr
-    assert "2 matches" in result.stdout
+    assert "1 match" in result.stdout and "+1 other version" in result.stdout
 
 
 def test_the_index_lives_in_the_user_data_folder_by_default(tmp_path):
@@ -151,7 +165,9 @@ def test_a_synonym_file_replaces_the_shipped_one(tmp_path):
     runner = CliRunner()
     ix = str(tmp_path / "ix")
     assert runner.invoke(cli, ["index", "--index", ix, "--synonyms", str(syn)]).exit_code == 0
-    hits = runner.invoke(cli, ["search", "--index", ix, "--json", "premier ministre canadien"])
+    hits = runner.invoke(
+        cli, ["search", "--index", ix, "--json", "--no-collapse", "premier ministre canadien"]
+    )
     assert set(json_hits(hits)) == {R, C}
     assert runner.invoke(cli, ["search", "--index", ix, "NATO"]).exit_code == 1
 
@@ -184,7 +200,11 @@ def test_the_installed_command_runs_from_any_folder(tmp_path):
     env = {**os.environ, "VEILLE_INDEX": str(tmp_path / "ix")}
     env.pop("NO_COLOR", None)
     ok = subprocess.run(
-        [exe, "search", "--json", "Київ"], cwd=tmp_path, env=env, capture_output=True, text=True
+        [exe, "search", "--json", "--no-collapse", "Київ"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert ok.returncode == 0, ok.stderr
     assert {Path(h["path"]).name for h in json.loads(ok.stdout)["hits"]} == {R, C}

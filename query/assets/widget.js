@@ -31,6 +31,7 @@
     ".veille-widget a:hover{text-decoration:underline}" +
     ".veille-widget .veille-snippet{margin:.2rem 0 0;font-size:.92em}" +
     ".veille-widget .veille-meta{margin:.1rem 0 0;font-size:.8em;color:#555}" +
+    ".veille-widget .veille-versions{margin:.1rem 0 0;font-size:.8em;color:#555}" +
     ".veille-widget mark{background:#fce883;color:inherit;padding:0 .1em}" +
     ".veille-widget .veille-more{font-size:.85em;color:#555}";
 
@@ -118,6 +119,11 @@
         var meta = [hit.source, hit.date].filter(Boolean).join(" · ");
         if (meta) { item.appendChild(el("p", { "class": "veille-meta" }, meta)); }
         item.appendChild(snippetNode(hit.snippet || ""));
+        var others = (hit.duplicates || []).length;
+        if (others) {
+          item.appendChild(el("p", { "class": "veille-versions" },
+            "+" + others + " other version" + (others === 1 ? "" : "s")));
+        }
         item.addEventListener("mousedown", function (e) {
           if (e.target !== link) { e.preventDefault(); link.click(); }
         });

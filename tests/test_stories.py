@@ -1,0 +1,76 @@
+"""Versions of one story are grouped at index time; unrelated articles never are."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+from veille.corpus import CORPUS_DIR
+from veille.indexer.build import index_paths
+from veille.indexer.store import open_index
+
+from .conftest import BENCH, DATA, write_articles  # noqa: F401  (BENCH puts bench/ on the path)
+
+
+def stories(ix: Path) -> dict[str, str]:
+    """{file name: story} of every document."""
+    with open_index(ix).searcher() as s:
+        return {Path(d["path"]).name: d["story"] for d in s.all_stored_fields()}
+
+
+def test_the_two_bundled_renderings_are_one_story(tmp_path):
+    index_paths(tmp_path / "ix", [CORPUS_DIR])
+    found = stories(tmp_path / "ix")
+    assert len(found) == 2 and len(set(found.values())) == 1
+
+
+def test_same_topic_different_events_are_different_stories(tmp_path):
+    index_paths(tmp_path / "ix", [DATA / "similar-distinct", CORPUS_DIR])
+    found = stories(tmp_path / "ix")
+    distinct = [v for k, v in found.items() if not k.startswith("carney")]
+    assert len(distinct) == 6 and len(set(distinct)) == 6
+    assert found["carney-kyiv-visit-cbc.txt"] == found["carney-kyiv-visit-rivedin.txt"]
+
+
+def test_unrelated_generated_articles_are_never_grouped_but_edited_copies_are(tmp_path):
+    from generate import ArticleGenerator
+
+    gen = ArticleGenerator(seed=21)
+    articles = {f"g{i:03d}.txt": gen.article() for i in range(200)}
+    rng = random.Random(2)
+    for i in range(0, 200, 20):  # ten edited copies: a fifth of the sentences dropped
+        sentences = articles[f"g{i:03d}.txt"].split(". ")
+        articles[f"copy-of-g{i:03d}.txt"] = ". ".join(s for s in sentences if rng.random() > 0.2)
+    index_paths(tmp_path / "ix", [write_articles(tmp_path / "docs", articles)])
+    found = stories(tmp_path / "ix")
+    originals = [v for k, v in found.items() if k.startswith("g")]
+    assert len(set(originals)) == 200
+    for i in range(0, 200, 20):
+        assert found[f"copy-of-g{i:03d}.txt"] == found[f"g{i:03d}.txt"]
+
+
+def test_a_version_indexed_later_joins_the_story(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    rivedin = CORPUS_DIR / "carney-kyiv-visit-rivedin.txt"
+    (docs / rivedin.name).write_bytes(rivedin.read_bytes())
+    index_paths(tmp_path / "ix", [docs])
+    cbc = CORPUS_DIR / "carney-kyiv-visit-cbc.txt"
+    (docs / cbc.name).write_bytes(cbc.read_bytes())
+    summary = index_paths(tmp_path / "ix", [docs])
+    assert summary.added == 1
+    found = stories(tmp_path / "ix")
+    assert found[cbc.name] == found[rivedin.name]
+    (docs / cbc.name).write_text("Autre chose\n" + " ".join(f"mot{j}" for j in range(60)))
+    os.utime(docs / cbc.name, (1, 1))
+    index_paths(tmp_path / "ix", [docs])  # rewritten into another story: it leaves this one
+    found = stories(tmp_path / "ix")
+    assert found[cbc.name] != found[rivedin.name]
+
+
+def test_short_texts_are_their_own_story(tmp_path):
+    index_paths(
+        tmp_path / "ix", [write_articles(tmp_path / "d", {"a.txt": "Kiev\nA", "b.txt": "Kiev\nA"})]
+    )
+    assert len(set(stories(tmp_path / "ix").values())) == 2
