@@ -269,16 +269,12 @@ def run_search(
             matches = find_matches(body, analyzer, frozenset(terms))
             snippet = passages(body, matches, found, occurrences=counts.get(hit.docnum))
         hits.append(
-            Hit(
+            make_hit(
+                hit,
                 offset + i + 1,
-                hit["path"],
-                hit["title"],
                 hit.score if options.sort == "relevance" else None,
                 snippet or leading_text(body),
-                **{k: hit.get(k) or default for k, default in HIT_METADATA.items()},
-                duplicates=other_versions(searcher, hit["story"], hit["path"])
-                if options.collapse
-                else [],
+                other_versions(searcher, hit["story"], hit["path"]) if options.collapse else [],
             )
         )
     facets = find(collector, FacetCounter).facets() if options.facets else None
@@ -312,6 +308,15 @@ def other_versions(searcher: Searcher, story: str, path: str) -> list[dict]:
         }
         for d in others[:MAX_VERSIONS]
     ]
+
+
+def make_hit(
+    fields, rank: int, score: float | None, snippet: Segments, duplicates: list[dict]
+) -> Hit:
+    """A hit from a document's stored fields (a Whoosh hit or a dict)."""
+    metadata = {k: fields.get(k) or default for k, default in HIT_METADATA.items()}
+    path, title = fields["path"], fields["title"]
+    return Hit(rank, path, title, score, snippet, **metadata, duplicates=duplicates)
 
 
 HIT_METADATA = {

@@ -2,8 +2,9 @@
 
     GET /                 search page, server-rendered (?q=, &page=, &limit=)
     GET /search?q=        JSON results, the shape of `veille search --json` plus took_ms
-                          (&since=, &until= YYYY-MM-DD; &sort=date; &facets=1; &collapse=0)
+                          (&since=, &until= YYYY-MM-DD; &sort=date; &facets=0; &collapse=0)
     GET /doc?path=        one indexed document (from the index, never from the disk)
+    GET /related?id=      JSON: the stories most like a document (&limit=)
     GET /widget.js        the embeddable search widget
     GET /style.css        the page's style sheet
     GET /healthz          document count and last update
@@ -35,6 +36,7 @@ from .limits import MAX_QUERY_STRING, SERVER_SEARCH_SECONDS
 from .limits import SERVER_MAX_LIMIT as MAX_LIMIT
 from .limits import SERVER_MAX_PAGE as MAX_PAGE
 from .parser import QueryError, parse_query
+from .related import UnknownDocument, related
 from .search import SORTS, Options, SearchResult, run_search
 from .searchers import SearcherPool
 from .snippets import TermOffsets, mark_all
@@ -129,6 +131,8 @@ class SearchApp:
             return self.search_html(params, environ.get("SCRIPT_NAME", ""))
         if path == "/doc":
             return self.document_html(params, environ.get("SCRIPT_NAME", ""))
+        if path == "/related":
+            return _json(200, self.related_json(params))
         if path == "/healthz":
             return self.health()
         raise HTTPError(404, f"no such page: {path}")
@@ -142,6 +146,20 @@ class SearchApp:
         limit = _int_param(params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
         page = _int_param(params, "page", 1, MAX_PAGE)
         result, took = self._search(query, limit, page, _search_options(params))
+        return {**result.as_json(), "took_ms": round(took, 2)}
+
+    def related_json(self, params: dict[str, str]) -> dict:
+        key = params.get("id", "")
+        if not key:
+            raise HTTPError(400, "missing document: add ?id= (a path a search returned)")
+        limit = _int_param(params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
+        started = time.perf_counter()
+        current = self._current()
+        try:
+            result = related(current.searcher, key, limit, time_limit=SERVER_SEARCH_SECONDS)
+        except UnknownDocument as exc:
+            raise HTTPError(404, str(exc)) from None
+        took = (time.perf_counter() - started) * 1000
         return {**result.as_json(), "took_ms": round(took, 2)}
 
     def search_html(self, params: dict[str, str], base: str):
@@ -286,7 +304,7 @@ def _search_options(params: dict[str, str]) -> Options:
     if sort not in SORTS:
         raise HTTPError(400, f"sort must be one of: {', '.join(SORTS)}")
     flags = {}
-    for name, default in (("facets", "0"), ("collapse", "1")):  # facets cost time: opt-in
+    for name, default in (("facets", "1"), ("collapse", "1")):
         flags[name] = params.get(name, default)
         if flags[name] not in ("0", "1"):
             raise HTTPError(400, f"{name} must be 0 or 1")
