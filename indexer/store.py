@@ -18,10 +18,11 @@ from whoosh.index import EmptyIndexError, Index, LockError
 
 from .analysis import ANALYSIS_VERSION, VeilleAnalyzer
 from .documents import Document, FileInfo
+from .lexicon import LexiconTokenizer
 from .locations import INDEX_ENV, default_index_dir  # noqa: F401  (re-exported)
 
 META_FILE = "veille.json"
-SCHEMA_VERSION = 3  # 2: metadata and per-file change information; 3: stories
+SCHEMA_VERSION = 4  # 2: metadata, per-file change information; 3: stories; 4: words
 TITLE_BOOST = 2.0
 LOCK_WAIT_SECONDS = 5.0
 WRITER_MEMORY_MB = 256
@@ -65,6 +66,8 @@ def make_schema(analyzer: VeilleAnalyzer) -> Schema:
         fileinfo=COLUMN(),  # size, modification time and hash, read without the stored text
         story=ID(stored=True, sortable=True),  # near-duplicates share it: results collapse on it
         minhash=COLUMN(),  # the story signature, for comparing documents indexed later
+        spell=TEXT(analyzer=LexiconTokenizer(written=False), phrase=False),  # folded words
+        lexicon=TEXT(analyzer=LexiconTokenizer(), phrase=False),  # and their spellings
     )
 
 
@@ -87,6 +90,8 @@ def document_fields(doc: Document) -> dict:
         "size": info.size,
         "mtime": info.mtime,
         "fileinfo": f"{info.size}:{info.mtime!r}:{info.digest}".encode(),
+        "spell": f"{doc.title}\n{doc.body}",
+        "lexicon": f"{doc.title}\n{doc.body}",
         "story": doc.story or doc.path,
         "minhash": doc.minhash,
     }

@@ -239,6 +239,12 @@ def stderr_is_terminal() -> bool:
     help="Best matches first, or newest first.",
 )
 @click.option(
+    "--fuzzy",
+    is_flag=True,
+    help="Tolerate typos: words of 5+ letters also match indexed words one edit away "
+    "(two from 9 letters), never between names listed as distinct (Kiev is not Kiel).",
+)
+@click.option(
     "--collapse/--no-collapse",
     default=True,
     show_default=True,
@@ -250,7 +256,7 @@ def stderr_is_terminal() -> bool:
     is_flag=True,
     help="Print the results as one JSON object, with facet counts by source and month.",
 )
-def search_command(query, index_dir, limit, page, since, until, sort, collapse, as_json):
+def search_command(query, index_dir, limit, page, since, until, sort, fuzzy, collapse, as_json):
     """Search the index; print the best hits first, with highlighted snippets.
 
     All words are required. Use "quoted phrases", OR, NOT or -word,
@@ -272,6 +278,7 @@ def search_command(query, index_dir, limit, page, since, until, sort, collapse, 
         sort,
         facets=as_json,
         collapse=collapse,
+        fuzzy=fuzzy,
     )
     directory = resolve_index(index_dir)
     try:
@@ -294,6 +301,8 @@ def search_command(query, index_dir, limit, page, since, until, sort, collapse, 
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
         print_hits(result)
+    if result.suggestion and not as_json:
+        click.echo(f"Did you mean: {result.suggestion}?", err=True)
     click.get_current_context().exit(0 if result.total else 1)
 
 

@@ -58,6 +58,12 @@ def search_page(
     if error:
         parts.append(f'<p class="error" role="alert">{escape(error)}</p>')
     elif result is not None:
+        if result.suggestion:
+            link = f"{base}/?" + urlencode({"q": result.suggestion})
+            parts.append(
+                f'<p class="suggestion">Did you mean <a href="{escape(link)}">'
+                f"{escape(result.suggestion)}</a>?</p>"
+            )
         parts.append(_results(result, took_ms, base))
     title = f"{query} – veille" if query else "veille"
     return page(title, "\n".join(parts), base)

@@ -105,9 +105,10 @@ def lex(text: str) -> list[Lexeme]:
 class QueryBuilder:
     """Turn a query string into a Whoosh query, analysing text with the index's chain."""
 
-    def __init__(self, analyzer: VeilleAnalyzer, reader=None):
+    def __init__(self, analyzer: VeilleAnalyzer, reader=None, fuzzy: bool = False):
         self.analyzer = analyzer
-        self.reader = reader  # to bound prefix expansion; optional
+        self.reader = reader  # to bound prefix expansion and expand typos; optional
+        self.fuzzy = fuzzy  # plain words also match indexed words a typo or two away
         self.terms = 0
 
     def parse(self, text: str) -> wq.Query:
@@ -244,7 +245,7 @@ class QueryBuilder:
                 unit.append(tokens[i])
                 i += 1
             units.append(unit)
-        queries = [self._unit(unit, fields) for unit in units]
+        queries = [self._unit(unit, fields, words[unit[0].word]) for unit in units]
         if not queries:
             return None
         return queries[0] if len(queries) == 1 else wq.And(queries)
@@ -253,7 +254,7 @@ class QueryBuilder:
         tokens = self._analyse(text)
         return self._unit(tokens, fields) if tokens else None
 
-    def _unit(self, tokens: list, fields) -> wq.Query:
+    def _unit(self, tokens: list, fields, word: str = "") -> wq.Query:
         first = tokens[0]
         if first.alternatives and first.span == len(tokens):
             runs = list(first.alternatives)
@@ -262,6 +263,13 @@ class QueryBuilder:
         self.terms += sum(len(r) for r in runs) * len(fields)
         if self.terms > MAX_TERMS * len(FIELDS):
             raise QueryError(f"too many words in the query (at most {MAX_TERMS})")
+        if self.fuzzy and word and len(runs) == 1 and len(runs[0]) == 1:
+            from .suggest import fuzzy_term
+
+            options = [
+                fuzzy_term(self.reader, self.analyzer, field, runs[0][0], word) for field in fields
+            ]
+            return options[0] if len(options) == 1 else wq.Or(options)
         options = [_sequence(field, run) for run in runs for field in fields]
         return options[0] if len(options) == 1 else wq.Or(options)
 
@@ -324,6 +332,12 @@ def _sequence(field: str, run: tuple[str, ...]) -> wq.Query:
     return FastPhrase(field, list(run))
 
 
-def parse_query(text: str, analyzer: VeilleAnalyzer, reader=None) -> wq.Query:
-    """Parse ``text`` into a Whoosh query; raise QueryError with a one-line reason."""
-    return QueryBuilder(analyzer, reader).parse(text)
+def parse_query(
+    text: str, analyzer: VeilleAnalyzer, reader=None, fuzzy: bool = False
+) -> wq.Query:
+    """Parse ``text`` into a Whoosh query; raise QueryError with a one-line reason.
+
+    With ``fuzzy``, plain words of 5 letters or more also match indexed words one
+    edit away (two from 9 letters), never from or to a name of distinct-names.txt.
+    """
+    return QueryBuilder(analyzer, reader, fuzzy).parse(text)

@@ -17,8 +17,9 @@ from veille.indexer.analysis import VeilleAnalyzer
 from veille.indexer.store import index_analyzer
 
 from .limits import MAX_LIMIT
-from .parser import parse_query
+from .parser import QueryError, parse_query
 from .snippets import Segments, TermOffsets, find_matches, leading_text, passages, to_html
+from .suggest import FEW_RESULTS, correction
 
 SORTS = ("relevance", "date")
 FACETS = ("source", "month")
@@ -33,6 +34,8 @@ class Options:
     sort: str = "relevance"  # or "date": newest first
     facets: bool = True  # count the matches by source and by month
     collapse: bool = True  # one hit per story (near-duplicates folded into it)
+    fuzzy: bool = False  # words also match indexed words a typo or two away
+    suggest: bool = True  # offer a corrected query when this one finds little
 
     def date_filter(self) -> wq.Query | None:
         if self.since is None and self.until is None:
@@ -98,6 +101,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]] | None = None  # matches by source and by month
     sort: str = "relevance"
     collapsed: int = 0  # matching documents folded into a better-ranked version of their story
+    suggestion: str | None = None  # a corrected query that finds more, from the index's words
 
     def as_json(self) -> dict:
         data = {
@@ -108,6 +112,7 @@ class SearchResult:
             "sort": self.sort,
             "hits": [hit.as_json() for hit in self.hits],
             "collapsed": self.collapsed,
+            "suggestion": self.suggestion,
             "partial": self.partial,
         }
         if self.facets is not None:
@@ -241,7 +246,7 @@ def run_search(
         raise ValueError("page must be 1 or more")
     if options.sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-    q = parse_query(text, analyzer, searcher.reader())
+    q = parse_query(text, analyzer, searcher.reader(), fuzzy=options.fuzzy)
     dates = options.date_filter()
     if dates is not None:
         q = wq.And([q, dates])
@@ -282,7 +287,31 @@ def run_search(
     if options.collapse:  # Whoosh's count leaves out the versions it replaced: count stories
         matched = collector.child.count()
         total, collapsed = len(collector.lists), matched - len(collector.lists)
-    return SearchResult(text, total, page, limit, hits, partial, facets, options.sort, collapsed)
+    suggestion = None
+    if options.suggest and total < FEW_RESULTS and not partial:
+        suggestion = better_query(searcher, analyzer, text, total, options)
+    return SearchResult(
+        text, total, page, limit, hits, partial, facets, options.sort, collapsed, suggestion
+    )
+
+
+def better_query(
+    searcher: Searcher, analyzer: VeilleAnalyzer, text: str, total: int, options: Options
+) -> str | None:
+    """The query with the words the index lacks corrected, if it finds at least as much."""
+    corrected = correction(searcher.reader(), analyzer, text)
+    if corrected is None:
+        return None
+    try:
+        q = parse_query(corrected, analyzer, searcher.reader(), fuzzy=options.fuzzy)
+    except QueryError:
+        return None
+    collector = make_collector(1, Options(facets=False, collapse=True), SUGGEST_SECONDS)
+    try:
+        searcher.search_with_collector(q, collector)
+    except TimeLimit:
+        return None
+    return corrected if len(collector.lists) >= max(total, 1) else None
 
 
 def find(collector, kind):
@@ -293,6 +322,7 @@ def find(collector, kind):
 
 
 MAX_VERSIONS = 10
+SUGGEST_SECONDS = 0.5
 
 
 def other_versions(searcher: Searcher, story: str, path: str) -> list[dict]:

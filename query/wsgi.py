@@ -2,9 +2,11 @@
 
     GET /                 search page, server-rendered (?q=, &page=, &limit=)
     GET /search?q=        JSON results, the shape of `veille search --json` plus took_ms
-                          (&since=, &until= YYYY-MM-DD; &sort=date; &facets=0; &collapse=0)
+                          (&since=, &until= YYYY-MM-DD; &sort=date; &facets=0; &collapse=0;
+                          &fuzzy=1)
     GET /doc?path=        one indexed document (from the index, never from the disk)
     GET /related?id=      JSON: the stories most like a document (&limit=)
+    GET /suggest?prefix=  JSON: indexed words completing the last word typed
     GET /widget.js        the embeddable search widget
     GET /style.css        the page's style sheet
     GET /healthz          document count and last update
@@ -32,7 +34,7 @@ from veille.indexer.locations import INDEX_ENV, default_index_dir
 from veille.indexer.store import StoreError
 
 from . import pages
-from .limits import MAX_QUERY_STRING, SERVER_SEARCH_SECONDS
+from .limits import MAX_QUERY_CHARS, MAX_QUERY_STRING, SERVER_SEARCH_SECONDS
 from .limits import SERVER_MAX_LIMIT as MAX_LIMIT
 from .limits import SERVER_MAX_PAGE as MAX_PAGE
 from .parser import QueryError, parse_query
@@ -40,11 +42,13 @@ from .related import UnknownDocument, related
 from .search import SORTS, Options, SearchResult, run_search
 from .searchers import SearcherPool
 from .snippets import TermOffsets, mark_all
+from .suggest import COMPLETIONS, completions
 
 log = logging.getLogger("veille.server")
 
 CORS_ENV = "VEILLE_CORS_ORIGINS"
 DEFAULT_LIMIT = 10
+MAX_COMPLETIONS = 20
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 ASSETS = {
     "/widget.js": ("widget.js", "application/javascript; charset=utf-8"),
@@ -131,6 +135,8 @@ class SearchApp:
             return self.search_html(params, environ.get("SCRIPT_NAME", ""))
         if path == "/doc":
             return self.document_html(params, environ.get("SCRIPT_NAME", ""))
+        if path == "/suggest":
+            return _json(200, self.suggest_json(params))
         if path == "/related":
             return _json(200, self.related_json(params))
         if path == "/healthz":
@@ -147,6 +153,18 @@ class SearchApp:
         page = _int_param(params, "page", 1, MAX_PAGE)
         result, took = self._search(query, limit, page, _search_options(params))
         return {**result.as_json(), "took_ms": round(took, 2)}
+
+    def suggest_json(self, params: dict[str, str]) -> dict:
+        prefix = params.get("prefix", "")
+        if not prefix.strip():
+            raise HTTPError(400, "missing prefix: add ?prefix=...")
+        if len(prefix) > MAX_QUERY_CHARS:
+            raise HTTPError(400, f"prefix too long (at most {MAX_QUERY_CHARS} characters)")
+        limit = _int_param(params, "limit", COMPLETIONS, MAX_COMPLETIONS)
+        started = time.perf_counter()
+        words = completions(self._current().searcher.reader(), prefix, limit)
+        took = (time.perf_counter() - started) * 1000
+        return {"prefix": prefix, "completions": words, "took_ms": round(took, 2)}
 
     def related_json(self, params: dict[str, str]) -> dict:
         key = params.get("id", "")
@@ -292,7 +310,7 @@ def _params(environ: dict) -> dict[str, str]:
 
 
 def _search_options(params: dict[str, str]) -> Options:
-    """since, until (YYYY-MM-DD), sort (relevance or date), facets and collapse (0 or 1)."""
+    """since, until (YYYY-MM-DD), sort (relevance or date), facets, collapse, fuzzy (0 or 1)."""
     days = {}
     for name in ("since", "until"):
         raw = params.get(name) or None
@@ -304,12 +322,17 @@ def _search_options(params: dict[str, str]) -> Options:
     if sort not in SORTS:
         raise HTTPError(400, f"sort must be one of: {', '.join(SORTS)}")
     flags = {}
-    for name, default in (("facets", "1"), ("collapse", "1")):
+    for name, default in (("facets", "1"), ("collapse", "1"), ("fuzzy", "0")):
         flags[name] = params.get(name, default)
         if flags[name] not in ("0", "1"):
             raise HTTPError(400, f"{name} must be 0 or 1")
     return Options(
-        days["since"], days["until"], sort, flags["facets"] == "1", flags["collapse"] == "1"
+        days["since"],
+        days["until"],
+        sort,
+        facets=flags["facets"] == "1",
+        collapse=flags["collapse"] == "1",
+        fuzzy=flags["fuzzy"] == "1",
     )
 
 

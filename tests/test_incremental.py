@@ -117,7 +117,7 @@ def test_a_progress_bar_shows_on_a_terminal_for_a_long_run(tmp_path):
         tmp_path / "docs",
         {
             f"n{i:04d}.txt": f"Odessa {i}\n" + " ".join(f"mot{i}x{j}" for j in range(300))
-            for i in range(700)
+            for i in range(350)
         },
     )
     leader, follower = os.openpty()
@@ -141,8 +141,8 @@ def test_a_progress_bar_shows_on_a_terminal_for_a_long_run(tmp_path):
     os.close(leader)
     assert proc.returncode == 0
     screen = seen.decode("utf-8", "replace")
-    assert "indexing" in screen and "700/700" in screen and "writing the index" in screen
-    assert out.startswith("files: 700 added,")  # the summary still goes to stdout, whole
+    assert "indexing" in screen and "350/350" in screen and "writing the index" in screen
+    assert out.startswith("files: 350 added,")  # the summary still goes to stdout, whole
 
 
 def test_stats_reports_documents_sources_and_dates(tmp_path):

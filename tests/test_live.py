@@ -152,6 +152,20 @@ def test_widget_in_a_real_browser(live, page_server):
             assert all(p in shown for p in PAYLOADS)
             assert page.locator(INJECTED.replace("*", "#search ")).count() == 0
             assert page.evaluate("window.__xss") is None
+            # completions of the last word, from the index's words, most used first
+            box.fill("garanties zapo")
+            hints = page.locator(".veille-hint")
+            hints.first.wait_for()
+            assert hints.all_inner_texts()[:2] == ["Zaporijia", "Zaporizhzhia"]
+            hints.nth(1).click()
+            assert box.input_value() == "garanties Zaporizhzhia"
+            page.get_by_text("1 result").wait_for()
+            # did you mean, as a button that searches the corrected query
+            box.fill("Medvdev")
+            page.get_by_text("No results for “Medvdev”.").wait_for()
+            page.get_by_role("button", name="Search Medvedev").click()
+            assert box.input_value() == "Medvedev"
+            page.get_by_text("1 result").wait_for()
             box.fill("Kharkiv")
             page.get_by_text("No results for “Kharkiv”.").wait_for()
             assert page.get_by_role("option").count() == 0

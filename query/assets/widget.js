@@ -32,6 +32,9 @@
     ".veille-widget .veille-snippet{margin:.2rem 0 0;font-size:.92em}" +
     ".veille-widget .veille-meta{margin:.1rem 0 0;font-size:.8em;color:#555}" +
     ".veille-widget .veille-versions{margin:.1rem 0 0;font-size:.8em;color:#555}" +
+    ".veille-widget .veille-hints{margin:0 0 .3rem;font-size:.9em}" +
+    ".veille-widget .veille-hint{font:inherit;margin:0 .3rem .2rem 0;padding:.1rem .5rem;" +
+    "border:1px solid #767676;border-radius:1rem;background:#f6f6f6;cursor:pointer}" +
     ".veille-widget mark{background:#fce883;color:inherit;padding:0 .1em}" +
     ".veille-widget .veille-more{font-size:.85em;color:#555}";
 
@@ -71,14 +74,48 @@
       "aria-expanded": "false", "aria-controls": uid + "-list"
     });
     var status = el("p", { "class": "veille-status", role: "status", "aria-live": "polite" });
+    var hints = el("p", { "class": "veille-hints" });  // completions of the last word
+    var dym = el("p", { "class": "veille-hints" });  // did you mean
     var list = el("ul", { id: uid + "-list", role: "listbox", "aria-label": "Search results" });
     root.appendChild(label);
     root.appendChild(input);
     root.appendChild(status);
+    root.appendChild(hints);
+    root.appendChild(dym);
     root.appendChild(list);
     target.appendChild(root);
 
     var timer = null, seq = 0, active = -1, controller = null;
+
+    // A button that puts words in the box and searches them (completions, did-you-mean).
+    function hintButton(text, label, value) {
+      var button = el("button", { type: "button", "class": "veille-hint" }, text);
+      if (label) { button.setAttribute("aria-label", label); }
+      button.addEventListener("click", function () {
+        input.value = value;
+        input.focus();
+        clearTimeout(timer);
+        run(value);
+      });
+      return button;
+    }
+
+    function showCompletions(query, words) {
+      hints.textContent = "";
+      var typed = query.split(/\s+/);
+      words.slice(0, 5).forEach(function (word) {
+        if (word.toLowerCase() === typed[typed.length - 1].toLowerCase()) { return; }
+        var value = typed.slice(0, -1).concat([word]).join(" ");
+        hints.appendChild(hintButton(word, "Complete with " + word, value));
+      });
+    }
+
+    function complete(query, mine) {
+      fetch(base + "/suggest?limit=5&prefix=" + encodeURIComponent(query))
+        .then(function (response) { return response.ok ? response.json() : { completions: [] }; })
+        .then(function (body) { if (mine === seq) { showCompletions(query, body.completions || []); } })
+        .catch(function () {});
+    }
 
     function options() { return list.querySelectorAll("[role=option]"); }
 
@@ -93,6 +130,8 @@
 
     function clear(message, isError) {
       list.textContent = "";
+      dym.textContent = "";
+      if (!message && !input.value.trim()) { hints.textContent = ""; }
       active = -1;
       input.removeAttribute("aria-activedescendant");
       input.setAttribute("aria-expanded", "false");
@@ -106,6 +145,10 @@
 
     function render(data, query) {
       clear();
+      if (data.suggestion) {
+        dym.appendChild(document.createTextNode("Did you mean "));
+        dym.appendChild(hintButton(data.suggestion, "Search " + data.suggestion, data.suggestion));
+      }
       if (!data.total) {
         status.textContent = "No results for “" + query + "”.";
         return;
@@ -138,6 +181,7 @@
       controller = typeof AbortController === "function" ? new AbortController() : null;
       status.textContent = "Searching…";
       status.className = "veille-status";
+      complete(query, mine);
       var url = base + "/search?limit=" + limit + "&q=" + encodeURIComponent(query);
       fetch(url, controller ? { signal: controller.signal } : {})
         .then(function (response) {

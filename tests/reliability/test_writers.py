@@ -53,7 +53,7 @@ def test_two_index_runs_at_once_never_mix(tmp_path, existing):
     ix = tmp_path / "ix"
     if existing:
         index_paths(ix, [write_articles(tmp_path / "old", {"keep.txt": "Kiev\nDéjà là."})])
-    big = many_articles(tmp_path / "big", 500)
+    big = many_articles(tmp_path / "big", 250)
     small = write_articles(tmp_path / "small", {"s.txt": "Lviv\nPetit."})
     cmd = [veille_command(), "index", "--index", str(ix)]
     first = subprocess.Popen([*cmd, str(big)], stderr=subprocess.PIPE, text=True)
@@ -67,7 +67,7 @@ def test_two_index_runs_at_once_never_mix(tmp_path, existing):
             f"Error: the index at {ix} is being written by another `veille index`; "
             "try again when it is done"
         ]
-    assert len(found(ix, "Odessa", limit=1000)) == 500
+    assert len(found(ix, "Odessa", limit=1000)) == 250
     assert found(ix, "Lviv") == (["s.txt"] if second.returncode == 0 else [])
     if existing:
         assert found(ix, "Kiev") == ["keep.txt"]
@@ -78,7 +78,7 @@ def test_killing_index_runs_at_random_points_never_loses_the_committed_index(tmp
     """SIGKILL several `veille index` runs (updates and rebuilds) at random moments."""
     ix = tmp_path / "ix"
     index_paths(ix, [write_articles(tmp_path / "first", {"keep.txt": "Kiev\nDéjà indexé."})])
-    big = many_articles(tmp_path / "big", 600)
+    big = many_articles(tmp_path / "big", 300)
     seed = random.randrange(1_000_000)
     rng = random.Random(seed)
     killed_mid_run = 0
@@ -95,11 +95,11 @@ def test_killing_index_runs_at_random_points_never_loses_the_committed_index(tmp
         proc.wait()
         # Whatever the moment, the index holds a whole committed state.
         assert found(ix, "Kiev") == ["keep.txt"], f"seed {seed}, attempt {attempt}"
-        assert len(found(ix, "Odessa", limit=1000)) in (0, 600), f"seed {seed}"
+        assert len(found(ix, "Odessa", limit=1000)) in (0, 300), f"seed {seed}"
     assert killed_mid_run >= 2, f"the runs ended before they could be killed (seed {seed})"
     summary = index_paths(ix, [big])  # and the next run needs no clean-up
-    assert summary.indexed == 600
-    assert len(found(ix, "Odessa", limit=1000)) == 600
+    assert summary.indexed == 300
+    assert len(found(ix, "Odessa", limit=1000)) == 300
     assert found(ix, "Kiev") == ["keep.txt"]
     assert not [p for p in os.listdir(ix) if p.endswith(".tmp")]
     assert not any(p.name.startswith("ix.") for p in tmp_path.iterdir())
@@ -121,7 +121,7 @@ def test_a_full_disk_during_a_write_gives_one_line_and_keeps_the_index(tmp_path,
     ix = tmp_path / "ix"
     index_paths(ix, [write_articles(tmp_path / "first", {"keep.txt": "Kiev\nDéjà indexé."})])
     before = index_files(ix)
-    big = many_articles(tmp_path / "big", 300)
+    big = many_articles(tmp_path / "big", 150)
     result = subprocess.run(
         [veille_command(), "index", "--index", str(ix), *options, str(big)],
         capture_output=True,
@@ -138,5 +138,5 @@ def test_a_full_disk_during_a_write_gives_one_line_and_keeps_the_index(tmp_path,
     assert found(ix, "Odessa") == []
     assert index_files(ix) == before  # the failed segment's files were removed at once
     assert not any(p.name.startswith("ix.") for p in tmp_path.iterdir())
-    assert index_paths(ix, [big]).indexed == 300  # with room again, the same run succeeds
-    assert len(found(ix, "Odessa", limit=1000)) == 300
+    assert index_paths(ix, [big]).indexed == 150  # with room again, the same run succeeds
+    assert len(found(ix, "Odessa", limit=1000)) == 150

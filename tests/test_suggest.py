@@ -1,0 +1,126 @@
+"""Did-you-mean, completions and typo tolerance, all from the index's own words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from webtest import TestApp
+
+from veille.corpus import CORPUS_DIR
+from veille.indexer.build import index_paths
+from veille.indexer.lexicon import fold
+from veille.indexer.store import index_analyzer, open_index
+from veille.query.cli import cli
+from veille.query.suggest import completions, correction
+from veille.query.wsgi import make_app
+
+from .conftest import DATA, write_articles
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    kiel = write_articles(
+        tmp_path_factory.mktemp("kiel"),
+        {"kiel.txt": "Escale à Kiel\nLe port de Kiel accueille la flotte de la Baltique."},
+    )
+    directory = tmp_path_factory.mktemp("ix") / "index"
+    index_paths(directory, [CORPUS_DIR, DATA / "similar-distinct", kiel])
+    return directory
+
+
+def search(archive: Path, *args: str):
+    return CliRunner().invoke(cli, ["search", "--index", str(archive), *args])
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("Zaporijai", "Zaporijia"),
+        ("Medvdev", "Medvedev"),
+        ("Medvdev Zaporijai", "Medvedev Zaporijia"),
+    ],
+)
+def test_did_you_mean(archive, typed, meant):
+    shown = search(archive, typed)
+    assert f"Did you mean: {meant}?" in shown.stderr
+    data = json.loads(search(archive, "--json", typed).stdout)
+    assert data["suggestion"] == meant
+    assert json.loads(search(archive, "--json", meant).stdout)["total"] >= max(data["total"], 1)
+
+
+def test_a_stem_that_finds_little_gets_the_word_on_the_bundled_articles(run):
+    """`securit` finds the bundled story through its stem; the word is sécurité."""
+    shown = run("search", "garanties de securit")
+    assert shown.exit_code == 0 and "Did you mean: garanties de sécurité?" in shown.stderr
+    assert json.loads(run("search", "--json", "securit").stdout)["suggestion"] == "sécurité"
+
+
+def test_no_suggestion_for_words_the_index_has_or_nothing_near(archive):
+    for query in ("Zaporijia", "Kharkov sous la neige", "Kiev"):
+        assert json.loads(search(archive, "--json", query).stdout)["suggestion"] is None
+
+
+def test_a_distinct_name_is_never_offered_for_another(archive):
+    data = json.loads(search(archive, "--json", "Kielo").stdout)
+    assert data["suggestion"] is None  # Kiel is one edit away, but it is a distinct name
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàç", min_size=3, max_size=12))
+def test_every_suggested_word_is_an_indexed_word(word):
+    ix = open_index(ARCHIVE[0])
+    with ix.reader() as reader:
+        suggested = correction(reader, index_analyzer(ix), word)
+        if suggested is not None:
+            assert ("spell", fold(suggested)[0]) in reader
+
+
+ARCHIVE: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def _remember_archive(archive):
+    ARCHIVE[:] = [archive]
+
+
+def test_typo_tolerance_is_opt_in_and_spares_distinct_names(archive):
+    assert json.loads(search(archive, "--json", "Medvdev").stdout)["total"] == 0
+    fuzzy = json.loads(search(archive, "--json", "--fuzzy", "Medvdev").stdout)
+    assert fuzzy["total"] == 1
+    long_word = json.loads(search(archive, "--json", "--fuzzy", "Zaporijjiaa").stdout)
+    assert long_word["total"] >= 1  # two edits from 9 letters
+    short = json.loads(search(archive, "--json", "--fuzzy", "Kerch").stdout)
+    assert short["total"] == 0  # under 5 letters: no tolerance
+    for query in ("Kiev", "Kyiv", "Kiyev", "Kieve"):
+        hits = json.loads(search(archive, "--json", "--fuzzy", "--no-collapse", query).stdout)
+        assert all(Path(h["path"]).name != "kiel.txt" for h in hits["hits"]), query
+    kiel = json.loads(search(archive, "--json", "--fuzzy", "Kielo").stdout)
+    assert kiel["total"] == 0  # nor from Kiel's neighbours to Kiel
+
+
+def test_completions_rank_words_by_documents_in_their_usual_spelling(archive):
+    with open_index(archive).reader() as reader:
+        assert completions(reader, "zapo") == ["Zaporijia", "Zaporizhzhia"]
+        assert completions(reader, "garanties de SECU")[0] == "sécurité"
+        assert completions(reader, "l'Ukr")[0] == "Ukraine"
+        assert completions(reader, "z") == []  # one letter is not enough
+        assert len(completions(reader, "co", limit=3)) == 3
+
+
+def test_the_http_api_suggests_and_completes(archive):
+    app = TestApp(make_app(archive))
+    data = app.get("/suggest", {"prefix": "la centrale de zapo"}).json
+    assert data["completions"] == ["Zaporijia", "Zaporizhzhia"]
+    assert app.get("/search", {"q": "Medvdev"}).json["suggestion"] == "Medvedev"
+    assert app.get("/search", {"q": "Medvdev", "fuzzy": "1"}).json["total"] == 1
+    assert app.get("/suggest", status=400).json["error"].startswith("missing prefix")
+    assert app.get("/suggest", {"prefix": "x" * 2000}, status=400).json["error"]
+    assert app.get("/suggest", {"prefix": "zapo", "limit": "0"}, status=400).json["error"]
+    page = app.get("/", {"q": "Zaporijai"}).html
+    (link,) = page.select("p.suggestion a")
+    assert link.text == "Zaporijia" and link["href"] == "/?q=Zaporijia"
