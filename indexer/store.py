@@ -97,19 +97,23 @@ def document_fields(doc: Document) -> dict:
     }
 
 
+def column_rows(ix: Index, *names: str) -> list[tuple]:
+    """The values of some columns (sortable fields) for every document, without reading
+    the stored text."""
+    with ix.reader() as reader:
+        if not reader.doc_count():
+            return []
+        columns = [reader.column_reader(name, translate=True) for name in names]
+        return [tuple(column[docnum] for column in columns) for docnum in reader.all_doc_ids()]
+
+
 def indexed_files(ix: Index) -> dict[str, FileInfo]:
     """Every file the index holds documents of, with its size, time and hash when indexed."""
     files: dict[str, FileInfo] = {}
-    with ix.reader() as reader:
-        if not reader.doc_count():
-            return files
-        names = reader.column_reader("file")
-        infos = reader.column_reader("fileinfo")
-        for docnum in reader.all_doc_ids():
-            name = names[docnum]
-            if name not in files:
-                size, mtime, digest = infos[docnum].decode().split(":")
-                files[name] = FileInfo(int(size), float(mtime), digest)
+    for name, info in column_rows(ix, "file", "fileinfo"):
+        if name not in files:
+            size, mtime, digest = info.decode().split(":")
+            files[name] = FileInfo(int(size), float(mtime), digest)
     return files
 
 
@@ -356,14 +360,7 @@ def index_analyzer(ix: Index) -> VeilleAnalyzer:
 
 def indexed_signatures(ix: Index) -> list[tuple[str, str, str, bytes]]:
     """(path, file, story, signature) of every document, from the index's columns."""
-    out = []
-    with ix.reader() as reader:
-        if not reader.doc_count():
-            return out
-        columns = [reader.column_reader(name) for name in ("path", "file", "story", "minhash")]
-        for docnum in reader.all_doc_ids():
-            out.append(tuple(column[docnum] for column in columns))
-    return out
+    return column_rows(ix, "path", "file", "story", "minhash")
 
 
 def index_stats(directory: Path) -> dict:
@@ -372,25 +369,13 @@ def index_stats(directory: Path) -> dict:
     from datetime import datetime, timezone
 
     ix = open_index(directory)
-    sources: Counter[str] = Counter()
-    languages: Counter[str] = Counter()
-    files: set[str] = set()
-    first = last = None
-    with ix.reader() as reader:
-        documents = reader.doc_count()
-        if documents:
-            columns = {
-                name: reader.column_reader(name, translate=True)
-                for name in ("file", "source", "language", "date")
-            }
-            for docnum in reader.all_doc_ids():
-                files.add(columns["file"][docnum])
-                sources[columns["source"][docnum] or "(none)"] += 1
-                languages[columns["language"][docnum] or "(unknown)"] += 1
-                day = columns["date"][docnum]
-                if day is not None:
-                    first = day if first is None or day < first else first
-                    last = day if last is None or day > last else last
+    rows = column_rows(ix, "file", "source", "language", "date")
+    documents = len(rows)
+    files = {file for file, _, _, _ in rows}
+    sources = Counter(source or "(none)" for _, source, _, _ in rows)
+    languages = Counter(language or "(unknown)" for _, _, language, _ in rows)
+    days = [day for _, _, _, day in rows if day is not None]
+    first, last = (min(days), max(days)) if days else (None, None)
     size = sum(p.stat().st_size for p in directory.iterdir() if p.is_file())
     updated = datetime.fromtimestamp(ix.last_modified(), timezone.utc)
     return {
