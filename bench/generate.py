@@ -123,6 +123,18 @@ class ArticleGenerator:
         return title + "\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
+def parse_size(text: str) -> int:
+    """A corpus size on the command line: 500, 1k, 10k, 100k."""
+    m = re.fullmatch(r"(\d+)(k?)", text.strip().lower())
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (for example 1k, 10k, 100k, 500)")
+    return int(m.group(1)) * (1000 if m.group(2) else 1)
+
+
+def label(size: int) -> str:
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
 def generate(out: Path, count: int, seed: int = 1) -> Path:
     """Write ``count`` articles under ``out`` (folders of 1000); reuse a finished run."""
     marker = out / ".complete"

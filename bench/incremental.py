@@ -24,9 +24,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import generate, label, parse_size  # noqa: E402
 from queries import QUERIES, load_queries  # noqa: E402
-from run import label, parse_size  # noqa: E402
 from serving import VEILLE  # noqa: E402
 
 

@@ -33,26 +33,16 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import generate, label, parse_size  # noqa: E402
 from peers import PEERS, folder_size, ripgrep  # noqa: E402
 from queries import QUERIES, load_queries  # noqa: E402
 from serving import started_server  # noqa: E402
+from suggest import measure_suggestions  # noqa: E402
 
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 PYTHON = sys.executable
 VEILLE = str(Path(sys.executable).parent / "veille")
 CLI_QUERIES = ["Kiev", "Zaporijia", "sécurité", "Louhansk", "négocier"]
-
-
-def parse_size(text: str) -> int:
-    m = re.fullmatch(r"(\d+)(k?)", text.strip().lower())
-    if not m:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (for example 1k, 10k, 100k, 500)")
-    return int(m.group(1)) * (1000 if m.group(2) else 1)
-
-
-def label(size: int) -> str:
-    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
 
 
 def run_child(cmd: list[str], env: dict | None = None) -> tuple[str, float]:
@@ -309,6 +299,15 @@ def markdown(report: dict) -> str:
                 )
         lines.append("")
         lines += _cli_lines(f"{size} articles", data["cli"])
+        if data.get("suggest"):
+            c = data["suggest"]["completions"]
+            d = data["suggest"]["did_you_mean_per_misspelt_word"]
+            lines += [
+                f"Completions (`GET /suggest`'s work) on the {size} articles: p50 {c['p50_ms']}, "
+                f"p99 {c['p99_ms']} ms over {c['n']} prefixes; did-you-mean per misspelt word: "
+                f"p50 {d['p50_ms']}, p99 {d['p99_ms']} ms.",
+                "",
+            ]
         if data.get("server"):
             lines += _server_lines(f"{size} articles", data["server"])
     return "\n".join(lines) + "\n"
@@ -439,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
                 "indexing": indexing,
                 "queries": queries,
                 "cli": measure_cli(veille_index, docs, max(1, repeats // 3)),
+                "suggest": measure_suggestions(veille_index, args.seed),
             }
             if size <= 10_000 or not args.quick:
                 data["server"] = measure_server(veille_index, load_seconds)

@@ -24,9 +24,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import generate, label, parse_size  # noqa: E402
 from queries import QUERIES, load_queries  # noqa: E402
-from run import label, parse_size  # noqa: E402
 from serving import VEILLE  # noqa: E402
 
 
@@ -50,24 +49,11 @@ def typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]  # two letters swapped
 
 
-def main() -> None:
+def measure_suggestions(index: Path, seed: int = 1) -> dict:
+    """Completion and did-you-mean times on the index at ``index`` (one open reader)."""
     from veille.indexer.store import index_analyzer, open_index
     from veille.query.suggest import completions, correction
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", type=parse_size, default=100_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--data", type=Path, default=HERE / ".data")
-    parser.add_argument("--index", type=Path, help="an index built by an earlier run")
-    args = parser.parse_args()
-    index = args.index
-    built_s = None
-    if index is None or not index.exists():
-        docs = generate(args.data / f"{label(args.size)}-seed{args.seed}", args.size, args.seed)
-        index = index or Path(tempfile.mkdtemp(prefix="veille-suggest-")) / "index"
-        began = time.perf_counter()
-        subprocess.run([VEILLE, "index", "--index", str(index), str(docs)], check=True)
-        built_s = round(time.perf_counter() - began, 1)
     ix = open_index(index)
     analyzer = index_analyzer(ix)
     reader = ix.reader()
@@ -85,25 +71,37 @@ def main() -> None:
         began = time.perf_counter()
         completions(reader, prefix)
         complete_ms.append((time.perf_counter() - began) * 1000)
-    rng = random.Random(args.seed)
+    rng = random.Random(seed)
     correct_ms = []
     for word in words:
         wrong = typo(word, rng)
         began = time.perf_counter()
         correction(reader, analyzer, wrong)
         correct_ms.append((time.perf_counter() - began) * 1000)
-    print(
-        json.dumps(
-            {
-                "articles": ix.doc_count(),
-                "index_build_s": built_s,
-                "index": str(index),
-                "completions": spread(complete_ms),
-                "did_you_mean_per_misspelt_word": spread(correct_ms),
-            },
-            indent=2,
-        )
-    )
+    return {
+        "articles": ix.doc_count(),
+        "completions": spread(complete_ms),
+        "did_you_mean_per_misspelt_word": spread(correct_ms),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=parse_size, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data", type=Path, default=HERE / ".data")
+    parser.add_argument("--index", type=Path, help="an index built by an earlier run")
+    args = parser.parse_args()
+    index = args.index
+    built_s = None
+    if index is None or not index.exists():
+        docs = generate(args.data / f"{label(args.size)}-seed{args.seed}", args.size, args.seed)
+        index = index or Path(tempfile.mkdtemp(prefix="veille-suggest-")) / "index"
+        began = time.perf_counter()
+        subprocess.run([VEILLE, "index", "--index", str(index), str(docs)], check=True)
+        built_s = round(time.perf_counter() - began, 1)
+    report = {"index": str(index), "index_build_s": built_s}
+    print(json.dumps(report | measure_suggestions(index, args.seed), indent=2))
 
 
 if __name__ == "__main__":

@@ -6,8 +6,10 @@ and elision removed, not stemmed):
 - ``spell``: the folded word ("zaporijia"), so Whoosh's Levenshtein automaton
   finds the indexed words near a misspelt one in a few milliseconds, and a
   prefix scan gives completions with their document counts;
-- ``lexicon``: ``folded<US>Written`` ("zaporijia<US>Zaporijia"), the spellings
-  documents use for each folded word, to show the most common one.
+- ``lexicon``: ``folded<US>Written`` ("zaporijia<US>Zaporijia") for the words
+  written otherwise than folded (capitals, accents), to show the most common
+  spelling; a word written as it folds needs no entry (its count is the rest of
+  the folded word's), which keeps the field to about a third of the words.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
 
-from .analysis import _COMBINING, WORD_PATTERN, WORD_PATTERN_COMBINING, WordMemo, stemming_chain
+from .analysis import _COMBINING, WORD_PATTERN, WORD_PATTERN_COMBINING, WordMemo, word_filters
 
 SEP = "\x1f"  # the ASCII unit separator: never in a word
 MIN_LETTERS = 2
@@ -25,13 +27,14 @@ MIN_LETTERS = 2
 
 @lru_cache(maxsize=1)
 def _memo() -> WordMemo:
-    return next(item for item in stemming_chain().items if isinstance(item, WordMemo))
+    """The chain's per-word filters but the stemmer and variant key, remembered per word."""
+    return WordMemo(*(f for f in word_filters(variant_key=False) if not f.is_morph))
 
 
 def fold(word: str) -> tuple[str, int]:
     """A word folded (accents, case, elision; "" for a stop word), and how much of its
     start the elision cut ("l'Ukraine" -> ("ukraine", 2))."""
-    return _memo().normalize(word, morph=False)
+    return _memo().normalize(word)
 
 
 def words_of(text: str) -> Iterator[tuple[str, str]]:
@@ -56,7 +59,12 @@ class LexiconTokenizer(Tokenizer):
         t.boost = 1.0
         seen: set[str] = set()
         for folded, written in words_of(value):
-            term = f"{folded}{SEP}{written}" if self.written else folded
+            if not self.written:
+                term = folded
+            elif written != folded:
+                term = f"{folded}{SEP}{written}"
+            else:
+                continue
             if term not in seen:
                 seen.add(term)
                 t.text = term

@@ -76,37 +76,69 @@ def story_id(path: str) -> str:
     return hashlib.sha1(path.encode("utf-8")).hexdigest()[:16]
 
 
-def _bands(sig: np.ndarray) -> list[bytes]:
-    return [sig[i * ROWS : (i + 1) * ROWS].tobytes() for i in range(BANDS)]
-
 
 class StoryFinder:
-    """Assigns stories, remembering every signature it has seen (in LSH band tables)."""
+    """Assigns stories, remembering every signature it has seen.
+
+    Memory matters at 100,000 documents: signatures live in one growing array,
+    documents are numbered slots, and the 64 band tables are one dict whose keys
+    are ints (band number and the band's two values) and whose values are a slot,
+    or a list of slots when bands collide.
+    """
 
     def __init__(self, known: Iterable[tuple[str, str, bytes]] = ()):
         """``known``: (path, story, signature bytes) of the documents already indexed."""
-        self.tables: list[dict[bytes, set[str]]] = [{} for _ in range(BANDS)]
-        self.signatures: dict[str, np.ndarray] = {}
-        self.stories: dict[str, str] = {}
+        self.table: dict[int, int | list[int]] = {}
+        self.matrix = np.zeros((1024, NUM_PERM), dtype=np.uint32)
+        self.paths: list[str | None] = []  # slot -> path (None once forgotten)
+        self.stories: list[str] = []  # slot -> story
+        self.slots: dict[str, int] = {}  # path -> slot
         for path, story, raw in known:
             if raw:
                 self._remember(path, story, np.frombuffer(raw, dtype=np.uint32))
 
+    @staticmethod
+    def _keys(sig: np.ndarray) -> list[int]:
+        pairs = sig.astype(np.uint64).reshape(BANDS, ROWS)
+        keys = (pairs[:, 0] << np.uint64(32)) | pairs[:, 1]
+        return [(band << 64) | int(key) for band, key in enumerate(keys)]
+
     def _remember(self, path: str, story: str, sig: np.ndarray) -> None:
         self.forget(path)
-        for table, key in zip(self.tables, _bands(sig), strict=True):
-            table.setdefault(key, set()).add(path)
-        self.signatures[path] = sig
-        self.stories[path] = story
+        slot = len(self.paths)
+        if slot == len(self.matrix):
+            self.matrix = np.concatenate([self.matrix, np.zeros_like(self.matrix)])
+        self.matrix[slot] = sig
+        self.paths.append(path)
+        self.stories.append(story)
+        self.slots[path] = slot
+        table = self.table
+        for key in self._keys(sig):
+            found = table.get(key)
+            if found is None:
+                table[key] = slot
+            elif isinstance(found, list):
+                found.append(slot)
+            else:
+                table[key] = [found, slot]
 
     def forget(self, path: str) -> None:
-        """Leave out a document that is being replaced or removed."""
-        sig = self.signatures.pop(path, None)
-        if sig is None:
-            return
-        del self.stories[path]
-        for table, key in zip(self.tables, _bands(sig), strict=True):
-            table[key].discard(path)
+        """Leave out a document that is being replaced or removed (its slot goes unused)."""
+        slot = self.slots.pop(path, None)
+        if slot is not None:
+            self.paths[slot] = None
+
+    def _candidates(self, sig: np.ndarray) -> set[int]:
+        out: set[int] = set()
+        for key in self._keys(sig):
+            found = self.table.get(key)
+            if found is None:
+                continue
+            if isinstance(found, list):
+                out.update(found)
+            else:
+                out.add(found)
+        return {slot for slot in out if self.paths[slot] is not None}
 
     def assign(self, path: str, words: list[str]) -> tuple[str, bytes]:
         """The story of a new document, and its signature to store."""
@@ -114,16 +146,12 @@ class StoryFinder:
         sig = signature(words)
         if len(set(zip(words, words[1:], strict=False))) < MIN_PAIRS:
             return story_id(path), sig.tobytes()  # too short to tell; never joined by others
-        candidates = set()
-        for table, key in zip(self.tables, _bands(sig), strict=True):
-            candidates |= table.get(key, set())
         story = story_id(path)
+        candidates = list(self._candidates(sig))
         if candidates:
-            names = list(candidates)
-            stacked = np.stack([self.signatures[n] for n in names])
-            scores = np.count_nonzero(stacked == sig, axis=1) / NUM_PERM
+            scores = np.count_nonzero(self.matrix[candidates] == sig, axis=1) / NUM_PERM
             best = int(np.argmax(scores))
             if scores[best] >= THRESHOLD:
-                story = self.stories[names[best]]
+                story = self.stories[candidates[best]]
         self._remember(path, story, sig)
         return story, sig.tobytes()

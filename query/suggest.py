@@ -16,7 +16,7 @@ from veille.indexer.lexicon import SEP, fold
 from veille.indexer.tables import data_text, word_list
 
 COMPLETIONS = 8
-MIN_PREFIX = 2
+MIN_PREFIX = 3  # two letters match thousands of words: too slow to rank, too vague to help
 SCAN_TERMS = 5000  # lexicon terms read for one completion, at most
 MIN_WORD = 3  # shorter words are never corrected
 TWO_EDITS_FROM = 8  # letters from which a correction may be two edits away (a swap is two)
@@ -26,12 +26,22 @@ _ELISION = re.compile(r"^[a-z]{1,2}['’]")
 _EDGES = "\"“”«»„()[]{}.,;:!?-"
 
 
-def _spellings(reader, folded: str) -> dict[str, int]:
-    """{written form: documents} of a folded word; empty if the index does not have it."""
+def _spellings(reader, folded: str, total: int | None = None) -> dict[str, int]:
+    """{written form: documents} of a folded word; empty if the index does not have it.
+
+    The lexicon lists only spellings that differ from the folded word; the folded
+    spelling gets the documents left over (a document using both counts twice)."""
+    if total is None:
+        total = reader.doc_frequency("spell", folded)
+    if not total:
+        return {}
     out = {}
-    for term in reader.expand_prefix("lexicon", folded + SEP):
+    for term, info in reader.iter_prefix("lexicon", folded + SEP):
         written = term.decode("utf-8").partition(SEP)[2]
-        out[written] = reader.doc_frequency("lexicon", term)
+        out[written] = info.doc_frequency()
+    rest = total - sum(out.values())
+    if rest > 0 or not out:
+        out[folded] = max(rest, 1)
     return out
 
 
@@ -55,8 +65,8 @@ def completions(reader, prefix: str, limit: int = COMPLETIONS) -> list[str]:
         counts.append((-info.doc_frequency(), term.decode("utf-8")))
     counts.sort()
     out = []
-    for _, folded in counts[:limit]:
-        spellings = _spellings(reader, folded)
+    for negative, folded in counts[:limit]:
+        spellings = _spellings(reader, folded, -negative)
         if spellings:
             out.append(common_spelling(spellings))
     return out

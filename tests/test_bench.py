@@ -57,6 +57,8 @@ def test_quick_run_prints_and_writes_its_report(tmp_path):
     assert data["queries"]["veille"]["queries_with_hits"] > 100
     assert all(level["errors"] == 0 and level["requests"] > 0 for level in data["server"]["levels"])
     assert report["bundled"]["cli"]["veille_ms"]["median"] > 0
+    assert data["suggest"]["completions"]["n"] > 100  # the prefixes of the query set
     markdown = (tmp_path / "out" / "30-quick.md").read_text()
     assert "| veille | 1 |" in markdown and "query latency" in markdown
+    assert "Completions (`GET /suggest`'s work) on the 30 articles" in markdown
     assert "| veille |" in proc.stdout

@@ -108,8 +108,8 @@ def test_completions_rank_words_by_documents_in_their_usual_spelling(archive):
         assert completions(reader, "zapo") == ["Zaporijia", "Zaporizhzhia"]
         assert completions(reader, "garanties de SECU")[0] == "sécurité"
         assert completions(reader, "l'Ukr")[0] == "Ukraine"
-        assert completions(reader, "z") == []  # one letter is not enough
-        assert len(completions(reader, "co", limit=3)) == 3
+        assert completions(reader, "za") == []  # two letters are not enough
+        assert len(completions(reader, "con", limit=3)) == 3
 
 
 def test_the_http_api_suggests_and_completes(archive):
