@@ -37,13 +37,19 @@ def fold(word: str) -> tuple[str, int]:
     return _memo().normalize(word)
 
 
-def words_of(text: str) -> Iterator[tuple[str, str]]:
-    """(folded, written) for each word of ``text`` worth suggesting."""
+@lru_cache(maxsize=2)
+def words_of(text: str) -> tuple[tuple[str, str], ...]:
+    """(folded, written) for each distinct word of ``text`` worth suggesting, in order.
+
+    Remembered for the last texts: the ``spell`` and ``lexicon`` fields of a
+    document are made from the same text, one after the other."""
     pattern = WORD_PATTERN_COMBINING if _COMBINING.search(text) else WORD_PATTERN
+    out: dict[tuple[str, str], None] = {}
     for word in pattern.findall(text):
         folded, cut = fold(word)
         if len(folded) >= MIN_LETTERS and not folded.isdigit():
-            yield folded, word[cut:]
+            out[folded, word[cut:]] = None
+    return tuple(out)
 
 
 class LexiconTokenizer(Tokenizer):

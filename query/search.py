@@ -326,8 +326,14 @@ SUGGEST_SECONDS = 0.5
 
 
 def other_versions(searcher: Searcher, story: str, path: str) -> list[dict]:
-    """The other documents of a story (at most ``MAX_VERSIONS``), in path order."""
-    others = [d for d in searcher.documents(story=story) if d["path"] != path]
+    """The other documents of a story (at most ``MAX_VERSIONS``, in path order)."""
+    others = []
+    for docnum in searcher.document_numbers(story=story):
+        if len(others) > MAX_VERSIONS:
+            break  # stored fields hold whole texts: read no more than are shown
+        fields = searcher.stored_fields(docnum)
+        if fields["path"] != path:
+            others.append(fields)
     others.sort(key=lambda d: d["path"])
     return [
         {
