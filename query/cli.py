@@ -322,11 +322,11 @@ def print_hits(result) -> None:
         click.echo(f"{hit.rank}. " + click.style(hit.title, bold=True), color=color)
         score = f"  (score {hit.score:.2f})" if hit.score is not None else ""
         click.echo(f"   {hit.provenance()}{score}")
+        click.echo(f"   {to_terminal(hit.snippet)}", color=color)
         if hit.duplicates:
             n = len(hit.duplicates)
             where = ", ".join(d["source"] or Path(d["path"]).name for d in hit.duplicates)
             click.echo(f"   +{n} other version{'s' if n != 1 else ''} ({where})")
-        click.echo(f"   {to_terminal(hit.snippet)}", color=color)
 
 
 @cli.command(name="related", short_help="List the stories most like a document.")
