@@ -219,6 +219,7 @@ def soak(
                     lost.append(f"dispatch {n} version {v}: expected {want}")
                 if v and probe.total(marker(n, v - 1)) != 0:
                     lost.append(f"dispatch {n}: version {v - 1} still found")
+            server_errors = _errors(server.log)
     finally:
         stop.set()
         if own_work:
@@ -250,7 +251,22 @@ def soak(
         "rounds_never_visible": not_visible,
         "lost_documents": len(lost),
         "lost": lost[:10],
+        "server_errors": server_errors[:3],  # the server's own account of failed requests
     }
+
+
+def _errors(log: list[str]) -> list[str]:
+    """The tracebacks the server logged, each joined into one string."""
+    errors, current = [], None
+    for line in log:
+        if "error answering" in line:
+            current = [line.rstrip()]
+            errors.append(current)
+        elif current is not None and (line.startswith((" ", "Traceback")) or ":" in line[:40]):
+            current.append(line.rstrip())
+        else:
+            current = None
+    return ["\n".join(e) for e in errors]
 
 
 def main() -> None:

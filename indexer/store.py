@@ -13,6 +13,7 @@ from pathlib import Path
 
 import whoosh.codec.base
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError, Index, LockError
 
@@ -40,6 +41,19 @@ def _segment_name(size: int = 16) -> str:
 # embeds veille) gets the same names again and overwrites the files of a live
 # segment: the index is then unreadable. Names come from the system instead.
 whoosh.codec.base.random_name = _segment_name
+
+_column_file_exists = W3PerDocReader.has_column
+
+
+def _has_column(self, fieldname: str) -> bool:
+    """A column already open is there, even if a later commit deleted its file."""
+    return fieldname in self._colfiles or _column_file_exists(self, fieldname)
+
+
+# Whoosh asks the disk whether a segment has a column before every use, even one
+# it has open: once a merge or a rebuild deletes the old files, a searcher still
+# holding them saw its columns as empty (stories not collapsed, no facets).
+W3PerDocReader.has_column = _has_column
 
 
 class StoreError(Exception):

@@ -220,8 +220,31 @@ def make_collector(limit: int, options: Options, time_limit: float | None):
     return c
 
 
+# Columns that searches read: those of the collectors and of BM25F's field lengths.
+SEARCHED_COLUMNS = ("story", "source", "month", "date", "path")
+SCORED_FIELDS = ("title", "body")
+
+
 def open_searcher(ix: Index) -> Searcher:
-    return ix.searcher(weighting=scoring.BM25F())
+    """A searcher with every file a search reads already open.
+
+    Whoosh opens a segment's stored-fields and column files on first use, and
+    checks first that the file exists. Between opening a searcher and that first
+    use, a commit's merge or a rebuild can delete the old segment's files: the
+    search then failed (stored fields read as None). Files open before the
+    deletion stay readable, so they are opened here, at once.
+    """
+    searcher = ix.searcher(weighting=scoring.BM25F())
+    for reader, _ in searcher.reader().leaf_readers():
+        if not reader.doc_count_all():
+            continue
+        reader.stored_fields(0)
+        for name in SCORED_FIELDS:
+            reader.doc_field_length(0, name)
+        for name in SEARCHED_COLUMNS:
+            if reader.has_column(name):
+                reader.column_reader(name)
+    return searcher
 
 
 def run_search(

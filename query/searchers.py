@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,9 @@ class OpenIndex:
     inode: int
 
 
+OPEN_ATTEMPTS = 3
+
+
 class SearcherPool:
     """Hands each thread an up-to-date searcher of the index at ``directory``."""
 
@@ -50,8 +54,16 @@ class SearcherPool:
                 return current
             current.searcher.close()
             self._local.current = None
-        ix = open_index(self.directory)
-        searcher = open_searcher(ix)
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                ix = open_index(self.directory)
+                searcher = open_searcher(ix)
+                break
+            except OSError:  # a commit replaced the files between the listing and the opening
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.01)
+                inode = self._inode()
         current = OpenIndex(ix, searcher, index_analyzer(ix), inode)
         self._local.current = current
         self.opened += 1
