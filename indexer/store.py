@@ -26,7 +26,10 @@ META_FILE = "veille.json"
 SCHEMA_VERSION = 4  # 2: metadata, per-file change information; 3: stories; 4: words
 TITLE_BOOST = 2.0
 LOCK_WAIT_SECONDS = 5.0
-WRITER_MEMORY_MB = 256
+# Postings a writer (each writer process) holds in memory before spilling them to
+# temporary runs merged at commit. 10,000 generated articles index in 34 s at
+# 1024 MB and 45 s at 256 (two processes): the suggestion fields doubled postings.
+WRITER_MEMORY_MB = 1024
 
 
 def _segment_name(size: int = 16) -> str:
