@@ -106,12 +106,18 @@ def source_line(lines: list[str]) -> tuple[str | None, list[str]]:
     return None, lines
 
 
+def clean_body(lines: list[str], rules: Rules | None = None) -> tuple[str, str | None]:
+    """The text of the lines after a title, leftovers removed, and a trailing source line."""
+    source, rest = source_line(clean_lines(lines, rules or default_rules()))
+    return join_paragraphs(rest), source
+
+
 def clean_article(text: str, rules: Rules | None = None) -> Cleaned:
     """Title, body and source of a plain-text article saved from a page."""
     lines = [line.strip() for line in text.splitlines()]
     title, rest = split_title(lines)
-    source, rest = source_line(clean_lines(rest, rules or default_rules()))
-    return Cleaned(title, join_paragraphs(rest), source)
+    body, source = clean_body(rest, rules)
+    return Cleaned(title, body, source)
 
 
 def join_paragraphs(lines: list[str]) -> str:

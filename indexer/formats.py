@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from .boilerplate import clean_article, clean_lines, default_rules, join_paragraphs, source_line
+from .boilerplate import clean_article, clean_body
 from .decoding import Unreadable, decode
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json")
@@ -86,8 +86,7 @@ def read_markdown(text: str) -> Article:
         cleaned = clean_article("\n".join(plain))
         title, body, source = cleaned.title, cleaned.body, cleaned.source
     else:
-        source, rest = source_line(clean_lines(plain, default_rules()))
-        body = join_paragraphs(rest)
+        body, source = clean_body(plain)
     if not title:
         raise Unreadable("empty file")
     return Article(

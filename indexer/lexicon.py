@@ -19,7 +19,14 @@ from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
 
-from .analysis import _COMBINING, WORD_PATTERN, WORD_PATTERN_COMBINING, WordMemo, word_filters
+from .analysis import (
+    _COMBINING,
+    WORD_PATTERN,
+    WORD_PATTERN_COMBINING,
+    StopFilter,
+    WordMemo,
+    word_filters,
+)
 
 SEP = "\x1f"  # the ASCII unit separator: never in a word
 MIN_LETTERS = 2
@@ -29,6 +36,17 @@ MIN_LETTERS = 2
 def _memo() -> WordMemo:
     """The chain's per-word filters but the stemmer and variant key, remembered per word."""
     return WordMemo(*(f for f in word_filters(variant_key=False) if not f.is_morph))
+
+
+@lru_cache(maxsize=1)
+def _prefix_memo() -> WordMemo:
+    """The same filters without the stop words: "par" starts "parti" as typed."""
+    return WordMemo(*(f for f in _memo().filters if not isinstance(f, StopFilter)))
+
+
+def fold_prefix(text: str) -> str:
+    """The start of a word as typed, folded like the lexicon's words (stop words kept)."""
+    return _prefix_memo().normalize(text)[0]
 
 
 def fold(word: str) -> tuple[str, int]:

@@ -221,7 +221,7 @@ def make_collector(limit: int, options: Options, time_limit: float | None):
 
 
 # Columns that searches read: those of the collectors and of BM25F's field lengths.
-SEARCHED_COLUMNS = ("story", "source", "month", "date", "path")
+SEARCHED_COLUMNS = ("story", "date", "path", *FACETS)
 SCORED_FIELDS = ("title", "body")
 
 

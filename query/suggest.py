@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 
-from unidecode import unidecode
 from whoosh import query as wq
 
 from veille.indexer.analysis import VeilleAnalyzer
-from veille.indexer.lexicon import SEP, fold
+from veille.indexer.lexicon import SEP, fold, fold_prefix
 from veille.indexer.tables import data_text, word_list
 
 COMPLETIONS = 8
@@ -22,7 +21,6 @@ MIN_WORD = 3  # shorter words are never corrected
 TWO_EDITS_FROM = 8  # letters from which a correction may be two edits away (a swap is two)
 FEW_RESULTS = 3  # a query with fewer hits gets a did-you-mean
 MAX_EXPANSIONS = 50
-_ELISION = re.compile(r"^[a-z]{1,2}['’]")
 _EDGES = "\"“”«»„()[]{}.,;:!?-"
 
 
@@ -55,7 +53,7 @@ def completions(reader, prefix: str, limit: int = COMPLETIONS) -> list[str]:
     words = prefix.split()
     if not words:
         return []
-    start = _ELISION.sub("", unidecode(words[-1].strip(_EDGES)).lower())
+    start = fold_prefix(words[-1].strip(_EDGES))
     if len(start) < MIN_PREFIX:
         return []
     counts: list[tuple[int, str]] = []
