@@ -245,6 +245,14 @@ def stderr_is_terminal() -> bool:
     "(two from 9 letters), never between names listed as distinct (Kiev is not Kiel).",
 )
 @click.option(
+    "--match",
+    type=click.Choice(["any", "all"]),
+    default="any",
+    show_default=True,
+    help="any: documents with every word first, then those with most of them (each "
+    "partial hit says what it lacks); all: only documents with every word.",
+)
+@click.option(
     "--collapse/--no-collapse",
     default=True,
     show_default=True,
@@ -256,13 +264,19 @@ def stderr_is_terminal() -> bool:
     is_flag=True,
     help="Print the results as one JSON object, with facet counts by source and month.",
 )
-def search_command(query, index_dir, limit, page, since, until, sort, fuzzy, collapse, as_json):
+def search_command(
+    query, index_dir, limit, page, since, until, sort, fuzzy, match, collapse, as_json
+):
     """Search the index; print the best hits first, with highlighted snippets.
 
-    All words are required. Use "quoted phrases", OR, NOT or -word,
-    parentheses, title:word, word* for a prefix, and source:cbc.ca or lang:en
-    to keep one source or language. Exit status: 0 with hits, 1 with none, 2 on
-    an error. With no index yet, the bundled articles are indexed first.
+    Type words or a whole question: documents holding every word come first,
+    then those holding most of them, each with a "Missing:" line (--match all
+    keeps only the first). Question words (comment, quel, pourquoi…) only add
+    to the score. Use "quoted phrases" (required), +word (required), OR, NOT
+    or -word, parentheses, title:word, word* for a prefix, and source:cbc.ca or
+    lang:en to keep one source or language. Exit status: 0 with hits, 1 with
+    none, 2 on an error. With no index yet, the bundled articles are indexed
+    first.
     """
     from veille.indexer.store import StoreError, holds_something, index_exists, open_index
 
@@ -279,6 +293,7 @@ def search_command(query, index_dir, limit, page, since, until, sort, fuzzy, col
         facets=as_json,
         collapse=collapse,
         fuzzy=fuzzy,
+        match=match,
     )
     directory = resolve_index(index_dir)
     try:
@@ -295,6 +310,9 @@ def search_command(query, index_dir, limit, page, since, until, sort, fuzzy, col
         )
     except (StoreError, QueryError) as exc:
         raise VeilleError(str(exc)) from None
+    if result.relaxed:
+        warn("no document matches the query as written (its quoted phrases, or its words "
+             "other than question words): these hits match part of it")
     if result.partial:
         warn(f"the search stopped after {CLI_SEARCH_SECONDS:.0f} s: results are partial")
     if as_json:
@@ -316,13 +334,16 @@ def print_hits(result) -> None:
     first = (result.page - 1) * result.limit + 1
     last = first + len(result.hits) - 1
     shown = f"{first}-{last}" if result.hits else "none"
-    click.echo(f"{result.total} match{'es' if result.total != 1 else ''} (showing {shown})")
+    click.echo(f"{result.summary()} (showing {shown})")
     for hit in result.hits:
         click.echo()
         click.echo(f"{hit.rank}. " + click.style(hit.title, bold=True), color=color)
         score = f"  (score {hit.score:.2f})" if hit.score is not None else ""
         click.echo(f"   {hit.provenance()}{score}")
         click.echo(f"   {to_terminal(hit.snippet)}", color=color)
+        if hit.missing:
+            lacking = ", ".join(click.style(w, strikethrough=True) for w in hit.missing)
+            click.echo(f"   Missing: {lacking}", color=color)
         if hit.duplicates:
             n = len(hit.duplicates)
             where = ", ".join(d["source"] or Path(d["path"]).name for d in hit.duplicates)

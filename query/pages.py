@@ -75,7 +75,7 @@ def _results(result: SearchResult, took_ms: float | None, base: str) -> str:
     first = (result.page - 1) * result.limit + 1
     last = first + len(result.hits) - 1
     took = f" in {took_ms:.0f} ms" if took_ms is not None else ""
-    summary = f"{result.total} result{'s' if result.total != 1 else ''}"
+    summary = result.summary("result", "results")
     if result.hits:
         summary += f", {first}–{last} shown"
     items = []
@@ -84,7 +84,8 @@ def _results(result: SearchResult, took_ms: float | None, base: str) -> str:
             "<li>"
             f'<a href="{escape(doc_link(hit.path, result.query, base))}">{escape(hit.title)}</a>'
             f'<p class="snippet">{to_html(hit.snippet)}</p>'
-            f'<p class="path">{escape(hit.provenance())}</p>'
+            + _missing(hit.missing)
+            + f'<p class="path">{escape(hit.provenance())}</p>'
             + _versions(hit.duplicates, result.query, base)
             + "</li>"
         )
@@ -100,6 +101,14 @@ def _results(result: SearchResult, took_ms: float | None, base: str) -> str:
         + "\n</ol>\n"
         + (f'<nav aria-label="Result pages">{" ".join(nav)}</nav>' if nav else "")
     )
+
+
+def _missing(words: list[str]) -> str:
+    """The words of the query a partial hit lacks, struck through."""
+    if not words:
+        return ""
+    struck = " ".join(f"<s>{escape(w)}</s>" for w in words)
+    return f'<p class="missing">Missing: {struck}</p>'
 
 
 def _versions(duplicates: list[dict], query: str, base: str) -> str:

@@ -1,29 +1,37 @@
-"""The query language, parsed into Whoosh queries through the index's own analysis chain.
+"""The query language, parsed into clauses through the index's own analysis chain.
 
-    kiev zelensky            all words required
-    "garanties de sécurité"  a phrase (straight, curly or « » quotes)
+    kiev zelensky            documents with both words first, then those with one of them
+    +kiev zelensky           kiev required, zelensky ranks
+    "garanties de sécurité"  a phrase (straight, curly or « » quotes), required
     kherson OR kharkiv       either; OR binds tighter than the implicit AND
     NOT russie, -russie      without
     (a OR b) c               grouping
-    title:kiev, title:"…"    one field (title or body)
+    title:kiev, title:"…"    one field (title or body), required
     source:cbc.ca, lang:en   only documents of that source, or in that language
     ukrain*                  words starting with ukrain
 
-The parser is hand-written rather than Whoosh's QueryParser so that every
-malformed query gets one clear error, nesting and size are bounded, and runs of
-plain words go through the chain together (so "Union européenne" meets the
-synonym UE).
+Only characters that form unambiguous syntax are syntax. Everything else is
+punctuation, as in Elasticsearch's ``simple_query_string``: a question mark, a
+colon followed by a space, a lone ``-`` or ``*``, an unbalanced quote or
+parenthesis, a dangling ``OR`` or ``NOT``. Typed text is therefore always
+searched as its words; only a query too long or too broad to run is refused.
+
+The parser is hand-written rather than Whoosh's QueryParser so that nesting and
+size are bounded, and runs of plain words go through the chain together (so
+"Union européenne" meets the synonym UE). It gives a list of clauses, each with a
+role; ``matching.py`` decides from the roles which documents match.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
 from veille.indexer.analysis import VeilleAnalyzer
 from veille.indexer.metadata import source_name
+from veille.indexer.tables import data_text, word_list
 
 from .limits import MAX_QUERY_CHARS
 from .phrase import FastPhrase
@@ -36,6 +44,14 @@ MIN_PREFIX = 2
 MAX_PREFIX_EXPANSION = 500
 
 QUOTES = {'"': '"', "“": "”", "”": "”", "«": "»", "„": "“"}
+_BREAKS = '()"“”«»„'
+
+# What a clause does to a document (see matching.py):
+RANKED = "ranked"  # a plain word or group: the more of these a document holds, the better
+SOFT = "soft"  # a question word (comment, quel…): adds to the score, never decides a match
+REQUIRED = "required"  # +word, a "phrase", title:word: the document must hold it
+EXCLUDED = "excluded"  # -word, NOT word: the document must not hold it
+FILTER = "filter"  # source:, lang:: narrows without ranking
 
 
 class QueryError(ValueError):
@@ -48,13 +64,61 @@ class Lexeme:
     text: str = ""
     field: str | None = None
     negated: bool = False
+    required: bool = False  # written +word
+    start: int = 0  # where it stands in the query
+    end: int = 0
 
 
-_FIELD_PREFIX = re.compile(r"([A-Za-z]+):(?=\S)")
+@dataclass
+class Clause:
+    """One part of a query as typed (a word, a phrase, a group), with its role."""
+
+    query: wq.Query
+    role: str
+    label: str = ""  # as the user typed it, to say what a partial hit lacks
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    clauses: list[Clause] = field(default_factory=list)
+
+    def strict(self) -> wq.Query | None:
+        """Every clause required: the query as ``--match all`` runs it."""
+        return combine([c.query for c in self.clauses])
+
+
+def combine(queries: list[wq.Query]) -> wq.Query | None:
+    """All of ``queries`` (None for none)."""
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else wq.And(queries)
+
+
+_FIELD_PREFIX = re.compile(r"([A-Za-z]+):(?=[^\s()])")
+_EUPHONIC_T = re.compile(r"(?<=\w)-t-(?=\w)", re.IGNORECASE)  # a-t-il, tombe-t-elle
+
+
+def _paired_parentheses(text: str) -> set[int]:
+    """Offsets of the parentheses that pair up, at most MAX_DEPTH deep; the others
+    are punctuation."""
+    paired: set[int] = set()
+    stack: list[int] = []
+    for i, c in enumerate(text):
+        if c == "(":
+            stack.append(i)
+        elif c == ")" and stack:
+            opening = stack.pop()
+            if len(stack) < MAX_DEPTH:
+                paired.update((opening, i))
+    return paired
 
 
 def lex(text: str) -> list[Lexeme]:
+    """Split a query into lexemes; characters that form no syntax are left to the
+    analysis chain, which drops punctuation."""
     out: list[Lexeme] = []
+    paired = _paired_parentheses(text)
     i, n = 0, len(text)
     while i < n:
         c = text[i]
@@ -62,69 +126,76 @@ def lex(text: str) -> list[Lexeme]:
             i += 1
             continue
         if c in "()":
-            out.append(Lexeme(c))
+            if i in paired:
+                out.append(Lexeme(c, start=i, end=i + 1))
             i += 1
             continue
-        negated = False
-        if c == "-" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "-":
-            negated = True
+        start = i
+        negated = required = False
+        if c in "-+" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] not in "-+":
+            negated, required = c == "-", c == "+"
             i += 1
             if text[i] == "(":
-                out.append(Lexeme("NOT"))
+                if i in paired:
+                    out.append(Lexeme("NOT" if negated else "(", required=required, start=start))
+                    if required:
+                        out[-1].end = i + 1
+                        i += 1
                 continue
         field = None
         m = _FIELD_PREFIX.match(text, i)
         if m and (m.group(1).lower() in FIELDS or m.group(1).lower() in FILTERS):
             field = m.group(1).lower()
             i = m.end()
-            if text[i] in "()":
-                raise QueryError(f'{field}: applies to one word or a "phrase", not to parentheses')
         if text[i] in QUOTES:
             close = QUOTES[text[i]]
             end = text.find(close, i + 1)
             if end < 0:  # an unclosed quote runs to the end, as in most search boxes
                 end = n
-            out.append(Lexeme("phrase", text[i + 1 : end], field, negated))
+            phrase = text[i + 1 : end]
+            out.append(Lexeme("phrase", phrase, field, negated, required, start, end + 1))
             i = end + 1
             continue
         j = i
-        while j < n and not text[j].isspace() and text[j] not in '()"“”«»„':
+        while j < n and not text[j].isspace() and text[j] not in _BREAKS:
             j += 1
-        if j == i:  # a lone closing quote or the like: not a word
+        if j == i:  # a lone closing quote or the like: punctuation
             i += 1
             continue
         word = text[i:j]
         i = j
-        if word in ("OR", "AND", "NOT") and field is None and not negated:
-            out.append(Lexeme(word))
+        if word in ("OR", "AND", "NOT") and field is None and not (negated or required):
+            out.append(Lexeme(word, start=start, end=j))
         else:
-            out.append(Lexeme("word", word, field, negated))
+            out.append(Lexeme("word", word, field, negated, required, start, j))
     return out
 
 
 class QueryBuilder:
-    """Turn a query string into a Whoosh query, analysing text with the index's chain."""
+    """Turn a query string into clauses, analysing text with the index's chain."""
 
     def __init__(self, analyzer: VeilleAnalyzer, reader=None, fuzzy: bool = False):
         self.analyzer = analyzer
         self.reader = reader  # to bound prefix expansion and expand typos; optional
         self.fuzzy = fuzzy  # plain words also match indexed words a typo or two away
+        self.soft_terms = soft_terms(analyzer)
         self.terms = 0
+        self.text = ""
 
-    def parse(self, text: str) -> wq.Query:
+    def parse(self, text: str) -> ParsedQuery:
         if len(text) > MAX_QUERY_CHARS:
             raise QueryError(f"query too long ({len(text)} characters, at most {MAX_QUERY_CHARS})")
         if not text.strip():
             raise QueryError("empty query")
+        self.text = text
         self.lexemes = lex(text)
         self.i = 0
         self.terms = 0
-        q = self._and_expr(depth=0)
-        if self.i < len(self.lexemes):
-            raise QueryError("unbalanced parenthesis: ')' without a matching '('")
-        if q is None:
-            raise QueryError("the query has no searchable word (only stop words or punctuation)")
-        return q
+        clauses: list[Clause] = []
+        while self.i < len(self.lexemes):  # a ')' at the top level cannot be: lex pairs them
+            clauses += self._and_expr(depth=0)
+            self.i += 1
+        return ParsedQuery(text, clauses)
 
     # grammar -------------------------------------------------------------
 
@@ -132,88 +203,93 @@ class QueryBuilder:
         k = self.i + offset
         return self.lexemes[k] if k < len(self.lexemes) else None
 
-    def _and_expr(self, depth: int) -> wq.Query | None:
-        parts: list[wq.Query] = []
+    def _and_expr(self, depth: int) -> list[Clause]:
+        """Clauses up to the end or a closing parenthesis; AND and a dangling OR are
+        punctuation."""
+        clauses: list[Clause] = []
+        while (lx := self._peek()) is not None and lx.kind != ")":
+            if lx.kind in ("AND", "OR"):
+                self.i += 1
+                continue
+            run = self._plain_run()
+            if run:
+                clauses += self._words(run)
+            elif (clause := self._or_expr(depth)) is not None:
+                clauses.append(clause)
+        return clauses
+
+    def _plain_run(self) -> list[Lexeme]:
+        """Consecutive plain words not bound to an OR: analysed together."""
+        run: list[Lexeme] = []
         while True:
             lx = self._peek()
-            if lx is None or lx.kind == ")":
+            if not (lx and _plain(lx)) or self._or_follows(self.i + 1):
                 break
-            if lx.kind == "AND":
-                self.i += 1
-                nxt = self._peek()
-                if not parts or nxt is None or nxt.kind in (")", "AND", "OR"):
-                    raise QueryError("AND needs a word on each side")
-                continue
-            if lx.kind == "OR":
-                raise QueryError("OR needs a word on each side")
-            run = self._plain_run()
-            q = self._words(run) if run else self._or_expr(depth)
-            if q is not None:
-                parts.append(q)
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.And(parts)
-
-    def _plain_run(self) -> list[str]:
-        """Consecutive plain words not bound to an OR: analysed together."""
-        run: list[str] = []
-        while True:
-            lx, after = self._peek(), self._peek(1)
-            if not (lx and _plain(lx)) or (after and after.kind == "OR"):
-                break
-            run.append(lx.text)
+            run.append(lx)
             self.i += 1
         return run
 
-    def _or_expr(self, depth: int) -> wq.Query | None:
+    def _or_follows(self, k: int) -> bool:
+        """Whether lexeme ``k`` is an OR with an operand after it (ORs in a row are one)."""
+        if k >= len(self.lexemes) or self.lexemes[k].kind != "OR":
+            return False
+        while k < len(self.lexemes) and self.lexemes[k].kind in ("OR", "AND"):
+            k += 1
+        return k < len(self.lexemes) and _operand(self.lexemes[k])
+
+    def _or_expr(self, depth: int) -> Clause | None:
+        start = self._peek().start
         options = [self._unary(depth)]
+        end = self.lexemes[self.i - 1].end
         while (lx := self._peek()) is not None and lx.kind == "OR":
             self.i += 1
-            nxt = self._peek()
-            if nxt is None or nxt.kind in (")", "OR", "AND"):
-                raise QueryError("OR needs a word on each side")
+            while (lx := self._peek()) is not None and lx.kind in ("OR", "AND"):
+                self.i += 1
+            if not _operand(lx):
+                break  # a trailing OR is punctuation
             options.append(self._unary(depth))
-        options = [q for q in options if q is not None]
-        if not options:
-            return None
-        return options[0] if len(options) == 1 else wq.Or(options)
+            end = self.lexemes[self.i - 1].end
+        options = [c for c in options if c is not None]
+        if len(options) <= 1:
+            return options[0] if options else None
+        roles = {c.role for c in options}
+        role = FILTER if roles == {FILTER} else RANKED
+        return Clause(wq.Or([c.query for c in options]), role, self.text[start:end])
 
-    def _unary(self, depth: int) -> wq.Query | None:
+    def _unary(self, depth: int) -> Clause | None:
         lx = self._peek()
-        if lx is None:
-            raise QueryError("the query ends where a word was expected")
-        if lx.kind == "NOT":
-            self.i += 1
-            nxt = self._peek()
-            if nxt is None or nxt.kind in (")", "OR", "AND"):
-                raise QueryError("NOT needs a word after it")
-            inner = self._unary(depth + 1)
-            return wq.Not(inner) if inner is not None else None
-        if lx.kind == "(":
-            if depth >= MAX_DEPTH:
-                raise QueryError(f"parentheses nested more than {MAX_DEPTH} deep")
-            self.i += 1
-            inner = self._and_expr(depth + 1)
-            closing = self._peek()
-            if closing is None or closing.kind != ")":
-                raise QueryError("unbalanced parenthesis: '(' is never closed")
-            self.i += 1
-            return inner
-        if lx.kind in ("OR", "AND", ")"):
-            raise QueryError(f"unexpected {lx.kind if lx.kind != ')' else repr(')')}")
         self.i += 1
-        fields = (lx.field,) if lx.field else FIELDS
+        if lx.kind == "NOT":
+            if not _operand(self._peek()):
+                return None  # a dangling NOT is punctuation
+            inner = self._unary(depth + 1)
+            return Clause(wq.Not(inner.query), EXCLUDED, inner.label) if inner else None
+        if lx.kind == "(":  # lex pairs parentheses and bounds their depth
+            inner = combine([c.query for c in self._and_expr(depth + 1)])
+            closing = self._peek()
+            self.i += 1
+            if inner is None:
+                return None
+            label = self.text[lx.start : closing.end if closing else len(self.text)]
+            return Clause(inner, REQUIRED if lx.required else RANKED, label)
+        if lx.kind not in ("word", "phrase"):
+            return None
+        label = self.text[lx.start : lx.end]
+        fields = (lx.field,) if lx.field in FIELDS else FIELDS
+        role = EXCLUDED if lx.negated else REQUIRED if (lx.required or lx.field) else RANKED
         if lx.field in FILTERS:
             q = _filter(lx.field, lx.text)
+            role = EXCLUDED if lx.negated else FILTER
         elif lx.kind == "phrase":
             q = self._phrase(lx.text, fields)
-        elif "*" in lx.text or "?" in lx.text:
-            q = self._prefix(lx.text, fields)
+            role = EXCLUDED if lx.negated else REQUIRED
         else:
-            q = self._words([lx.text], fields)
-        if q is not None and lx.negated:
-            return wq.Not(q)
-        return q
+            q = self._prefix(lx.text, fields) or combine(
+                [c.query for c in self._words([lx], fields)]
+            )
+        if q is None:
+            return None
+        return Clause(wq.Not(q) if lx.negated else q, role, label)
 
     # leaves -----------------------------------------------------------------
 
@@ -225,8 +301,10 @@ class QueryBuilder:
             )
         return tokens
 
-    def _words(self, words: list[str], fields=FIELDS) -> wq.Query | None:
-        """Plain words: each word required; a word of several tokens is a phrase."""
+    def _words(self, lexemes: list[Lexeme], fields=FIELDS) -> list[Clause]:
+        """Plain words, one clause each; a word of several tokens is a phrase, and words
+        that a several-word synonym joins are one clause."""
+        words = [_EUPHONIC_T.sub("-", lx.text) for lx in lexemes]
         text = " ".join(words)
         starts, offset = [], 0
         for w in words:
@@ -245,10 +323,14 @@ class QueryBuilder:
                 unit.append(tokens[i])
                 i += 1
             units.append(unit)
-        queries = [self._unit(unit, fields, words[unit[0].word]) for unit in units]
-        if not queries:
-            return None
-        return queries[0] if len(queries) == 1 else wq.And(queries)
+        clauses = []
+        for unit in units:
+            first, last = lexemes[unit[0].word], lexemes[unit[-1].word]
+            texts = {t.text for t in unit} | {w for run in unit[0].alternatives or () for w in run}
+            role = SOFT if texts <= self.soft_terms else RANKED
+            query = self._unit(unit, fields, words[unit[0].word])
+            clauses.append(Clause(query, role, self.text[first.start : last.end]))
+        return clauses
 
     def _phrase(self, text: str, fields=FIELDS) -> wq.Query | None:
         tokens = self._analyse(text)
@@ -273,13 +355,14 @@ class QueryBuilder:
         options = [_sequence(field, run) for run in runs for field in fields]
         return options[0] if len(options) == 1 else wq.Or(options)
 
-    def _prefix(self, word: str, fields) -> wq.Query:
+    def _prefix(self, word: str, fields) -> wq.Query | None:
+        """``ukrain*``; None when the word is not a prefix query (then it is a plain word)."""
         stem, star, rest = word.partition("*")
         if not star or rest or "?" in word:
-            raise QueryError(f"{word!r}: only a * at the end of a word is supported, as in ukrain*")
+            return None
         words = self.analyzer.unstemmed(stem)
         if len(words) != 1 or len(words[0]) < MIN_PREFIX:
-            raise QueryError(f"{word!r}: put at least {MIN_PREFIX} letters before the *")
+            return None
         prefix = words[0]
         if self.reader is not None:
             for field in fields:
@@ -310,17 +393,32 @@ def _plain(lx: Lexeme) -> bool:
         lx.kind == "word"
         and lx.field is None
         and not lx.negated
-        and "*" not in lx.text
-        and "?" not in lx.text
+        and not lx.required
+        and not lx.text.endswith("*")
     )
 
 
-def _filter(name: str, value: str) -> wq.Query:
+def _operand(lx: Lexeme | None) -> bool:
+    """Whether ``lx`` can stand after OR or NOT."""
+    return lx is not None and lx.kind not in (")", "OR", "AND")
+
+
+def soft_terms(analyzer: VeilleAnalyzer) -> frozenset[str]:
+    """The terms of ``indexer/data/question-words.txt`` as the chain analyses them
+    (computed once per analyzer)."""
+    terms = getattr(analyzer, "_soft_terms", None)
+    if terms is None:
+        words = word_list(data_text("question-words.txt"))
+        terms = frozenset(t for w in words for t in analyzer.terms(w, mode="query"))
+        analyzer._soft_terms = terms
+    return terms
+
+
+def _filter(name: str, value: str) -> wq.Query | None:
     """``source:cbc.ca`` or ``lang:fr``: the stored value, as the indexer wrote it."""
     value = value.strip()
     if not value:
-        example = "cbc.ca" if name == "source" else "fr"
-        raise QueryError(f"{name}: needs a value, as in {name}:{example}")
+        return None
     field = FILTERS[name]
     value = source_name(value, None) if field == "source" else value.lower()
     return wq.Term(field, value, boost=0.0)  # narrows, never ranks
@@ -332,12 +430,20 @@ def _sequence(field: str, run: tuple[str, ...]) -> wq.Query:
     return FastPhrase(field, list(run))
 
 
-def parse_query(
-    text: str, analyzer: VeilleAnalyzer, reader=None, fuzzy: bool = False
-) -> wq.Query:
-    """Parse ``text`` into a Whoosh query; raise QueryError with a one-line reason.
+def parse(text: str, analyzer: VeilleAnalyzer, reader=None, fuzzy: bool = False) -> ParsedQuery:
+    """Parse ``text`` into clauses; raise QueryError only for a query that is empty, too
+    long or too broad to run (typed text is never refused for its syntax).
 
     With ``fuzzy``, plain words of 5 letters or more also match indexed words one
     edit away (two from 9 letters), never from or to a name of distinct-names.txt.
     """
     return QueryBuilder(analyzer, reader, fuzzy).parse(text)
+
+
+def parse_query(text: str, analyzer: VeilleAnalyzer, reader=None, fuzzy: bool = False) -> wq.Query:
+    """The query with every clause required (``--match all``); QueryError if it has no
+    searchable word."""
+    q = parse(text, analyzer, reader, fuzzy).strict()
+    if q is None:
+        raise QueryError("the query has no searchable word (only stop words or punctuation)")
+    return q

@@ -17,7 +17,8 @@ from veille.indexer.analysis import VeilleAnalyzer
 from veille.indexer.store import index_analyzer
 
 from .limits import MAX_LIMIT
-from .parser import QueryError, parse_query
+from .matching import Excluding, lacking, plan
+from .parser import RANKED, SOFT, ParsedQuery, QueryError, parse, parse_query
 from .snippets import Segments, TermOffsets, find_matches, leading_text, passages, to_html
 from .suggest import FEW_RESULTS, correction
 
@@ -36,6 +37,7 @@ class Options:
     collapse: bool = True  # one hit per story (near-duplicates folded into it)
     fuzzy: bool = False  # words also match indexed words a typo or two away
     suggest: bool = True  # offer a corrected query when this one finds little
+    match: str = "any"  # "all": every word required; "any": complete matches, then partial
 
     def date_filter(self) -> wq.Query | None:
         if self.since is None and self.until is None:
@@ -59,6 +61,7 @@ class Hit:
     language: str = ""
     words: int = 0
     duplicates: list[dict] = field(default_factory=list)  # other versions of the story
+    missing: list[str] = field(default_factory=list)  # words of the query it lacks (as typed)
 
     def provenance(self) -> str:
         return provenance(self.source, self.date, self.date_from, self.path)
@@ -77,6 +80,7 @@ class Hit:
             "language": self.language or None,
             "words": self.words,
             "duplicates": self.duplicates,
+            "missing": self.missing,
         }
 
 
@@ -102,16 +106,27 @@ class SearchResult:
     sort: str = "relevance"
     collapsed: int = 0  # matching documents folded into a better-ranked version of their story
     suggestion: str | None = None  # a corrected query that finds more, from the index's words
+    complete: int = 0  # of the total, matches that hold every word of the query
+    relaxed: bool = False  # nothing matched the query as written: these hits match part of it
+
+    def summary(self, noun: str = "match", plural: str = "matches") -> str:
+        """'12 matches', or '12 matches: 2 with every word, 10 with some'."""
+        line = f"{self.total:,} {noun if self.total == 1 else plural}"
+        if self.complete < self.total:
+            line += f": {self.complete:,} with every word, {self.total - self.complete:,} with some"
+        return line
 
     def as_json(self) -> dict:
         data = {
             "query": self.query,
             "total": self.total,
+            "complete": self.complete,
             "page": self.page,
             "limit": self.limit,
             "sort": self.sort,
             "hits": [hit.as_json() for hit in self.hits],
             "collapsed": self.collapsed,
+            "relaxed": self.relaxed,
             "suggestion": self.suggestion,
             "partial": self.partial,
         }
@@ -193,23 +208,28 @@ class FacetCounter(WrappingCollector):
 
     def facets(self) -> dict[str, dict[str, int]]:
         """Counts per value, most first (months newest first), documents without a value out."""
-        out = {}
-        for name, counts in self.counts.items():
-            counts = {k: n for k, n in counts.items() if k}
-            key = (lambda kv: kv[0]) if name == "month" else (lambda kv: (-kv[1], kv[0]))
-            out[name] = dict(sorted(counts.items(), key=key, reverse=name == "month"))
-        return out
+        return {name: sorted_counts(name, counts) for name, counts in self.counts.items()}
 
 
-def make_collector(limit: int, options: Options, time_limit: float | None):
+def sorted_counts(name: str, counts: dict[str, int]) -> dict[str, int]:
+    """A facet's counts, most first (months newest first), without the empty value."""
+    counts = {k: n for k, n in counts.items() if k}
+    key = (lambda kv: kv[0]) if name == "month" else (lambda kv: (-kv[1], kv[0]))
+    return dict(sorted(counts.items(), key=key, reverse=name == "month"))
+
+
+def make_collector(limit: int, options: Options, time_limit: float | None, excluded=None):
     """Rank (or sort by date), stop in time, count facets, record matched terms, collapse
-    stories: Whoosh's own chain (``Searcher.collector``) with the deadline inside it."""
+    stories: Whoosh's own chain (``Searcher.collector``) with the deadline inside it.
+    ``excluded`` (stories, documents) are left out: those of a tier already collected."""
     if options.sort == "date":
         c = collectors.SortingCollector(sorting.FieldFacet("date", reverse=True), limit=limit)
     else:
         # Without block-quality skipping the collector sees every match once, so the
         # total comes with the ranking instead of from a second pass over the matches.
         c = collectors.TopCollector(limit, usequality=False)
+    if excluded is not None:
+        c = Excluding(c, *excluded)
     if time_limit is not None:
         c = DeadlineCollector(c, time_limit)
     if options.facets:
@@ -219,6 +239,11 @@ def make_collector(limit: int, options: Options, time_limit: float | None):
         c = collectors.CollapseCollector(c, sorting.FieldFacet("story"), limit=1)
     return c
 
+
+# BM25F's free parameters (Whoosh's defaults are B=0.75, K1=1.2); tuned with
+# bench/relevance.py, see README "Relevance".
+BM25_B = 0.75
+BM25_K1 = 1.2
 
 # Columns that searches read: those of the collectors and of BM25F's field lengths.
 SEARCHED_COLUMNS = ("story", "date", "path", *FACETS)
@@ -234,7 +259,7 @@ def open_searcher(ix: Index) -> Searcher:
     search then failed (stored fields read as None). Files open before the
     deletion stay readable, so they are opened here, at once.
     """
-    searcher = ix.searcher(weighting=scoring.BM25F())
+    searcher = ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
     for reader, _ in searcher.reader().leaf_readers():
         if not reader.doc_count_all():
             continue
@@ -269,25 +294,32 @@ def run_search(
         raise ValueError("page must be 1 or more")
     if options.sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-    q = parse_query(text, analyzer, searcher.reader(), fuzzy=options.fuzzy)
-    dates = options.date_filter()
-    if dates is not None:
-        q = wq.And([q, dates])
+    reader = searcher.reader()
+    parsed = parse(text, analyzer, reader, fuzzy=options.fuzzy)
     offset = (page - 1) * limit
-    collector = make_collector(offset + limit, options, time_limit)
-    partial = False
-    try:
-        searcher.search_with_collector(q, collector)
-    except TimeLimit:
-        partial = True  # ranked among the documents seen so far
-    results = collector.results()
-    shown = results[offset : offset + limit]
-    terms = [text for field, text in q.iter_all_terms() if field == "body"]
+    started = time.perf_counter()
+    relaxed = False
+    for n, (looser, soft_decides) in enumerate(relaxations(parsed, analyzer, reader, options)):
+        left = None if time_limit is None else max(time_limit - (time.perf_counter() - started), 0)
+        tiers = plan(looser, reader, options.match, options.date_filter(), soft_decides)
+        complete, partial = _collect(searcher, tiers, offset + limit, options, left)
+        if complete.total or (partial and partial.total) or complete.stopped:
+            relaxed = n > 0
+            break
+    tiered = [(hit, False) for hit in complete.results]
+    if partial is not None:
+        tiered += [(hit, True) for hit in partial.results]
+    shown = tiered[offset : offset + limit]
+    queries = [q for q in (tiers.complete, tiers.partial) if q is not None]
+    terms = [t for q in queries for field, t in q.iter_all_terms() if field == "body"]
     # Occurrence counts let an uncached snippet stop early; a cache needs none.
-    counts = term_counts(searcher, terms, [hit.docnum for hit in shown]) if offsets is None else {}
+    counts = (
+        term_counts(searcher, terms, [hit.docnum for hit, _ in shown]) if offsets is None else {}
+    )
     hits = []
-    for i, hit in enumerate(shown):
-        found = [t.decode("utf-8") for field, t in hit.matched_terms() if field == "body"]
+    for i, (hit, is_partial) in enumerate(shown):
+        matched = set(hit.matched_terms())
+        found = [t.decode("utf-8") for field, t in matched if field == "body"]
         body = hit["body"]
         snippet = []
         if found and offsets is not None:
@@ -296,26 +328,111 @@ def run_search(
         elif found:
             matches = find_matches(body, analyzer, frozenset(terms))
             snippet = passages(body, matches, found, occurrences=counts.get(hit.docnum))
-        hits.append(
-            make_hit(
-                hit,
-                offset + i + 1,
-                hit.score if options.sort == "relevance" else None,
-                snippet or leading_text(body),
-                other_versions(searcher, hit["story"], hit["path"]) if options.collapse else [],
-            )
+        made = make_hit(
+            hit,
+            offset + i + 1,
+            hit.score if options.sort == "relevance" else None,
+            snippet or leading_text(body),
+            other_versions(searcher, hit["story"], hit["path"]) if options.collapse else [],
         )
-    facets = find(collector, FacetCounter).facets() if options.facets else None
-    total, collapsed = len(results), 0
-    if options.collapse:  # Whoosh's count leaves out the versions it replaced: count stories
-        matched = collector.child.count()
-        total, collapsed = len(collector.lists), matched - len(collector.lists)
+        if is_partial:
+            lacks = lacking(tiers.deciding, matched, reader)
+            made.missing = [c.label for c in lacks]
+            if made.score is not None:
+                made.score = tiers.bm25(made.score, lacks)
+        hits.append(made)
+    tiers_run = [t for t in (complete, partial) if t is not None]
+    facets = _merge_facets([t.facets() for t in tiers_run]) if options.facets else None
+    total = sum(t.total for t in tiers_run)
+    collapsed = sum(t.collapsed for t in tiers_run)
+    stopped = any(t.stopped for t in tiers_run)
     suggestion = None
-    if options.suggest and total < FEW_RESULTS and not partial:
-        suggestion = better_query(searcher, analyzer, text, total, options)
-    return SearchResult(
-        text, total, page, limit, hits, partial, facets, options.sort, collapsed, suggestion
+    if options.suggest and complete.total < FEW_RESULTS and not stopped and parsed.clauses:
+        suggestion = better_query(searcher, analyzer, text, complete.total, options)
+    result = SearchResult(
+        text, total, page, limit, hits, stopped, facets, options.sort, collapsed, suggestion
     )
+    result.complete = complete.total
+    result.relaxed = relaxed
+    return result
+
+
+def relaxations(parsed: ParsedQuery, analyzer, reader, options: Options):
+    """The query, then looser forms of it for when it finds nothing (default matching
+    only), as Meilisearch drops words until something matches: the "phrases" of a
+    question as plain words (a query that is only phrases wants them exactly), then its
+    question words deciding too."""
+    yield parsed, False
+    if options.match != "any":
+        return
+    unquoted = parsed.text.translate(UNQUOTE)
+    has_words = any(c.role == RANKED for c in parsed.clauses)
+    negated = "-" in parsed.text or "NOT" in parsed.text
+    if unquoted != parsed.text and has_words and not negated:
+        parsed = parse(unquoted, analyzer, reader, fuzzy=options.fuzzy)
+        yield parsed, False
+    if any(c.role == SOFT for c in parsed.clauses):
+        yield parsed, True
+
+
+UNQUOTE = str.maketrans({c: " " for c in '"“”«»„'})
+
+
+def _collect(searcher, tiers, wanted: int, options: Options, time_limit: float | None):
+    """The complete tier, and the partial one when the complete does not fill ``wanted``."""
+    started = time.perf_counter()
+    complete = _Tier(searcher, tiers.complete, wanted, options, time_limit)
+    partial = None
+    wanted -= len(complete.results)
+    if tiers.partial is not None and wanted > 0 and not complete.stopped:
+        left = None if time_limit is None else max(time_limit - (time.perf_counter() - started), 0)
+        partial = _Tier(searcher, tiers.partial, wanted, options, left, complete.seen(options))
+    return complete, partial
+
+
+class _Tier:
+    """One tier of a search (complete or partial matches), collected."""
+
+    def __init__(self, searcher, q, limit, options, time_limit, excluded=None):
+        self.results: list = []
+        self.total = self.collapsed = 0
+        self.stopped = False  # the time limit stopped it
+        self.collector = None
+        self.collapse = options.collapse
+        if q is None:
+            return
+        self.collector = make_collector(limit, options, time_limit, excluded)
+        try:
+            searcher.search_with_collector(q, self.collector)
+        except TimeLimit:
+            self.stopped = True  # ranked among the documents seen so far
+        results = self.collector.results()
+        self.results = list(results)
+        self.total = len(results)
+        if options.collapse:  # Whoosh's count leaves out the versions it replaced: count stories
+            matched = self.collector.child.count()
+            self.total = len(self.collector.lists)
+            self.collapsed = matched - self.total
+
+    def seen(self, options: Options) -> tuple[set[str], set[int]]:
+        """What the next tier must leave out: this tier's stories, or its documents."""
+        if options.collapse:
+            return {hit["story"] for hit in self.results}, set()
+        return set(), {hit.docnum for hit in self.results}
+
+    def facets(self) -> dict[str, dict[str, int]]:
+        if self.collector is None:
+            return {}
+        return find(self.collector, FacetCounter).facets()
+
+
+def _merge_facets(parts: list[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for part in parts:
+        for name, counts in part.items():
+            for key, n in counts.items():
+                out[name][key] = out[name].get(key, 0) + n
+    return {name: sorted_counts(name, counts) for name, counts in out.items()}
 
 
 def better_query(

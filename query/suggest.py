@@ -21,6 +21,7 @@ MIN_WORD = 3  # shorter words are never corrected
 TWO_EDITS_FROM = 8  # letters from which a correction may be two edits away (a swap is two)
 FEW_RESULTS = 3  # a query with fewer hits gets a did-you-mean
 MAX_EXPANSIONS = 50
+MAX_CORRECTED = 3  # a query with more words the index lacks gets no did-you-mean
 _EDGES = "\"“”«»„()[]{}.,;:!?-"
 
 
@@ -96,11 +97,18 @@ def correction(reader, analyzer: VeilleAnalyzer, text: str) -> str | None:
     """``text`` with each word the index lacks replaced by its closest indexed word, or
     None if no word changed. Operators, fields and prefixes are left as they are."""
     parts = re.split(r"(\s+)", text)
-    changed = False
+    unknown = []
     for i, part in enumerate(parts):
         word = part.strip(_EDGES)
         if not word or part in ("OR", "AND", "NOT") or ":" in word or "*" in word:
             continue
+        folded, _ = fold(word)
+        if len(folded) >= MIN_WORD and not folded.isdigit() and ("spell", folded) not in reader:
+            unknown.append((i, part, word))
+    if len(unknown) > MAX_CORRECTED:
+        return None  # not a typo or two: a question about what the index does not hold
+    changed = False
+    for i, part, word in unknown:
         better = correct_word(reader, analyzer, word)
         if better:
             parts[i] = part.replace(word, better)

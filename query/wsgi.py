@@ -3,7 +3,7 @@
     GET /                 search page, server-rendered (?q=, &page=, &limit=)
     GET /search?q=        JSON results, the shape of `veille search --json` plus took_ms
                           (&since=, &until= YYYY-MM-DD; &sort=date; &facets=0; &collapse=0;
-                          &fuzzy=1)
+                          &fuzzy=1; &match=all)
     GET /doc?path=        one indexed document (from the index, never from the disk)
     GET /related?id=      JSON: the stories most like a document (&limit=)
     GET /suggest?prefix=  JSON: indexed words completing the last word typed
@@ -37,6 +37,7 @@ from . import pages
 from .limits import MAX_QUERY_CHARS, MAX_QUERY_STRING, SERVER_SEARCH_SECONDS
 from .limits import SERVER_MAX_LIMIT as MAX_LIMIT
 from .limits import SERVER_MAX_PAGE as MAX_PAGE
+from .matching import MATCH_MODES
 from .parser import QueryError, parse_query
 from .related import UnknownDocument, related
 from .search import SORTS, Options, SearchResult, run_search
@@ -310,7 +311,8 @@ def _params(environ: dict) -> dict[str, str]:
 
 
 def _search_options(params: dict[str, str]) -> Options:
-    """since, until (YYYY-MM-DD), sort (relevance or date), facets, collapse, fuzzy (0 or 1)."""
+    """since, until (YYYY-MM-DD), sort (relevance or date), match (any or all), facets,
+    collapse, fuzzy (0 or 1)."""
     days = {}
     for name in ("since", "until"):
         raw = params.get(name) or None
@@ -321,6 +323,9 @@ def _search_options(params: dict[str, str]) -> Options:
     sort = params.get("sort") or "relevance"
     if sort not in SORTS:
         raise HTTPError(400, f"sort must be one of: {', '.join(SORTS)}")
+    match = params.get("match") or "any"
+    if match not in MATCH_MODES:
+        raise HTTPError(400, f"match must be one of: {', '.join(MATCH_MODES)}")
     flags = {}
     for name, default in (("facets", "1"), ("collapse", "1"), ("fuzzy", "0")):
         flags[name] = params.get(name, default)
@@ -333,6 +338,7 @@ def _search_options(params: dict[str, str]) -> Options:
         facets=flags["facets"] == "1",
         collapse=flags["collapse"] == "1",
         fuzzy=flags["fuzzy"] == "1",
+        match=match,
     )
 
 

@@ -72,9 +72,10 @@ def corpus_index(tmp_path_factory) -> Path:
     return directory
 
 
-def found(directory: Path, query: str, limit: int = 100) -> list[str]:
+def found(directory: Path, query: str, limit: int = 100, match: str = "any") -> list[str]:
     """File names of the documents that match query, best first (stories not collapsed)."""
-    result = search(open_index(directory), query, limit=limit, options=Options(collapse=False))
+    options = Options(collapse=False, match=match)
+    result = search(open_index(directory), query, limit=limit, options=options)
     return [Path(h.path).name for h in result.hits]
 
 

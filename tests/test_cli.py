@@ -87,13 +87,20 @@ def test_no_match_exits_1(run):
     assert "No match" in result.stderr
 
 
-@pytest.mark.parametrize("query", ["NOT OR x", "(kiev", "*ment", "de la"])
-def test_bad_queries_exit_2_with_one_line(run, query):
+@pytest.mark.parametrize("query", ["kiev " * 250, " ".join(f"mot{n}" for n in range(100))])
+def test_queries_too_long_or_too_big_exit_2_with_one_line(run, query):
     result = run("search", query)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("Error: ")
+
+
+@pytest.mark.parametrize("query", ["NOT OR x", "(kiev", "*ment", "de la"])
+def test_malformed_syntax_is_searched_as_words(run, query):
+    result = run("search", query)
+    assert result.exit_code in (0, 1)
+    assert "Error" not in result.output
 
 
 def test_search_builds_the_bundled_index_when_there_is_none(tmp_path):
@@ -210,9 +217,9 @@ def test_the_installed_command_runs_from_any_folder(tmp_path):
     assert {Path(h["path"]).name for h in json.loads(ok.stdout)["hits"]} == {R, C}
     assert "indexing the bundled articles" in ok.stderr
     bad = subprocess.run(
-        [exe, "search", "NOT OR x"], cwd=tmp_path, env=env, capture_output=True, text=True
+        [exe, "search", "x" * 1001], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert bad.returncode == 2
-    assert bad.stderr == "Error: NOT needs a word after it\n"
+    assert bad.stderr == "Error: query too long (1001 characters, at most 1000)\n"
     none = subprocess.run([exe, "search", "Kiel"], cwd=tmp_path, env=env, capture_output=True)
     assert none.returncode == 1

@@ -34,8 +34,13 @@ def ix(tmp_path_factory):
     return directory
 
 
-def test_all_words_are_required(ix):
-    assert found(ix, "Kiev Odessa") == ["kyiv-body.txt"]
+def test_documents_with_every_word_come_first(ix):
+    assert found(ix, "Kiev Odessa")[0] == "kyiv-body.txt"
+    assert set(found(ix, "Kiev Odessa")[1:]) == {"kyiv-title.txt", "escape.txt"}
+
+
+def test_match_all_requires_every_word(ix):
+    assert found(ix, "Kiev Odessa", match="all") == ["kyiv-body.txt"]
 
 
 def test_or_finds_either(ix):
@@ -43,7 +48,8 @@ def test_or_finds_either(ix):
 
 
 def test_or_binds_tighter_than_the_implicit_and(ix):
-    assert found(ix, "drones Kharkiv OR Odessa") == ["kyiv-body.txt"]
+    assert found(ix, "drones Kharkiv OR Odessa", match="all") == ["kyiv-body.txt"]
+    assert found(ix, "drones Kharkiv OR Odessa") == ["kyiv-body.txt", "kharkiv.txt"]
 
 
 @pytest.mark.parametrize("query", ["Kiev NOT Odessa", "Kiev -Odessa", "Kiev AND NOT Odessa"])

@@ -32,6 +32,7 @@
     ".veille-widget .veille-snippet{margin:.2rem 0 0;font-size:.92em}" +
     ".veille-widget .veille-meta{margin:.1rem 0 0;font-size:.8em;color:#555}" +
     ".veille-widget .veille-versions{margin:.1rem 0 0;font-size:.8em;color:#555}" +
+    ".veille-widget .veille-missing{margin:.1rem 0 0;font-size:.8em;color:#555}" +
     ".veille-widget .veille-hints{margin:0 0 .3rem;font-size:.9em}" +
     ".veille-widget .veille-hint{font:inherit;margin:0 .3rem .2rem 0;padding:.1rem .5rem;" +
     "border:1px solid #767676;border-radius:1rem;background:#f6f6f6;cursor:pointer}" +
@@ -162,6 +163,14 @@
         var meta = [hit.source, hit.date].filter(Boolean).join(" · ");
         if (meta) { item.appendChild(el("p", { "class": "veille-meta" }, meta)); }
         item.appendChild(snippetNode(hit.snippet || ""));
+        if ((hit.missing || []).length) {
+          var lacking = el("p", { "class": "veille-missing" }, "Missing: ");
+          hit.missing.forEach(function (word, k) {
+            if (k) { lacking.appendChild(document.createTextNode(" ")); }
+            lacking.appendChild(el("s", {}, word));
+          });
+          item.appendChild(lacking);
+        }
         var others = (hit.duplicates || []).length;
         if (others) {
           item.appendChild(el("p", { "class": "veille-versions" },
