@@ -35,8 +35,8 @@ def split_query(query: str) -> list[tuple[str, str]]:
             parts.append(("not" if m.group(1) else "phrase", m.group(2)))
         elif m.group(3) == "NOT":
             continue
-        else:
-            parts.append(("word", m.group(3)))
+        else:  # a question's punctuation and apostrophes are not every peer's syntax
+            parts += [("word", w) for w in re.findall(r"\w+", m.group(3))]
     return parts
 
 

@@ -1,8 +1,9 @@
 """The fixed benchmark query set, by type, written to bench/queries.tsv.
 
 Types: single words, two-to-three-word AND queries, phrases, name variants,
-unaccented and accented forms, and queries with no hits. Regenerate (it is
-deterministic) with:
+unaccented and accented forms, queries with no hits, and long questions as
+people type them (ten from each French relevance set, tests/data/relevance-queries).
+Regenerate (it is deterministic) with:
 
     python bench/queries.py
 """
@@ -20,6 +21,7 @@ sys.path.insert(0, str(HERE))
 from generate import ArticleGenerator, name_spellings  # noqa: E402
 
 QUERIES = HERE / "queries.tsv"
+QUESTIONS = HERE.parent / "tests" / "data" / "relevance-queries"
 STOPWORDS = HERE.parent / "indexer" / "data" / "stopwords.txt"
 
 
@@ -65,7 +67,17 @@ def make_queries(seed: int = 7) -> list[tuple[str, str]]:
         if w not in known:
             nohit.append(w)
     queries += [("nohit", w) for w in nohit]
+    queries += [("question", q) for q in questions(rng)]
     return queries
+
+
+def questions(rng: random.Random, per_set: int = 10) -> list[str]:
+    """Ten questions of each relevance set, of five words or more, as typed."""
+    picked = []
+    for tsv in sorted(QUESTIONS.glob("*.tsv")):
+        texts = [line.partition("\t")[2] for line in tsv.read_text("utf-8").splitlines()]
+        picked += rng.sample([t for t in texts if len(t.split()) >= 5], per_set)
+    return picked
 
 
 def load_queries(path: Path = QUERIES) -> list[tuple[str, str]]:

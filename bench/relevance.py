@@ -5,8 +5,11 @@
 
 Each set of ``../shared/relevance/`` (corpus.jsonl, queries.tsv, qrels.tsv; see
 its README) is indexed by every engine; every query runs as typed, punctuation
-included. veille goes through its own search function with its default options
-(partial matching, stories collapsed). Peers, on the same documents and queries:
+included. veille goes through its own search function with its default matching
+(every word first, then partial matches); ``veille`` lists every document, as
+the peers do, and ``veille-stories`` collapses near-duplicates into stories as
+``veille search`` does by default (a story's other versions are ranked right
+after it). Peers, on the same documents and queries:
 
 - SQLite FTS5, ``unicode61 remove_diacritics 2``, bm25 with the title weighted 2,
   the query's words joined by OR;
@@ -36,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "relevance"
 RESULTS = ROOT / "bench" / "results"
 SETS = ("service-public", "piaf")
-ENGINES = ("veille", "fts5", "whoosh", "bm25s")
+ENGINES = ("veille", "veille-stories", "fts5", "whoosh", "bm25s")
 DEPTH = 100  # hits ranked per query: recall@100
 WORD = re.compile(r"\w+")
 
@@ -66,6 +69,7 @@ def load_set(folder: Path):
 
 class VeilleEngine:
     name = "veille"
+    collapse = False
 
     def __init__(self, docs, work: Path, options=None):
         from veille.indexer.build import index_paths
@@ -85,7 +89,7 @@ class VeilleEngine:
         self.ix = open_index(index)
         self.searcher = open_searcher(self.ix)
         self.analyzer = index_analyzer(self.ix)
-        self.options = options or Options(facets=False, suggest=False)
+        self.options = options or Options(facets=False, suggest=False, collapse=self.collapse)
 
     def rank(self, text: str) -> list[str]:
         from veille.query.search import run_search
@@ -97,6 +101,11 @@ class VeilleEngine:
             if self.options.collapse:  # a story's other versions come right after it
                 ranked += [self.ids[d["path"]] for d in hit.duplicates]
         return ranked[:DEPTH]
+
+
+class VeilleStoriesEngine(VeilleEngine):
+    name = "veille-stories"
+    collapse = True
 
 
 class Fts5Engine:
@@ -191,7 +200,9 @@ KNOBS = {  # --knob name: (module, setting)
     "coverage": ("veille.query.matching", "COVERAGE_WEIGHT"),
 }
 
-ENGINE_CLASSES = {e.name: e for e in (VeilleEngine, Fts5Engine, WhooshEngine, Bm25sEngine)}
+ENGINE_CLASSES = {
+    e.name: e for e in (VeilleEngine, VeilleStoriesEngine, Fts5Engine, WhooshEngine, Bm25sEngine)
+}
 
 
 # measuring ----------------------------------------------------------------------
@@ -287,7 +298,7 @@ def markdown(report: dict) -> str:
                 f"{ms['min']} / {ms['median']} / {ms['max']} |"
             )
         veille = data["engines"].get("veille")
-        peers = {k: v for k, v in data["engines"].items() if k != "veille"}
+        peers = {k: v for k, v in data["engines"].items() if not k.startswith("veille")}
         if veille and peers:
             best = max(peers, key=lambda k: peers[k]["all"]["ndcg@10"])
             ratio = veille["all"]["ndcg@10"] / max(peers[best]["all"]["ndcg@10"], 1e-9)

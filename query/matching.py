@@ -8,8 +8,8 @@ engines do for typed questions:
 1. **complete** matches, the documents that hold every deciding clause, come
    first, ranked by BM25F;
 2. **partial** matches follow when the complete ones do not fill the page,
-   ranked first by how much of the query they cover (each clause weighted by how
-   rare it is, as BM25's IDF weighs it), then by BM25F.
+   ranked by how much of the query they cover (each clause weighted by how rare
+   it is, as BM25's IDF weighs it) plus their BM25F score.
 
 Deciding clauses are the plain words and groups (role ``ranked``). Question
 words (``soft``) only add to the score; required clauses, exclusions and
@@ -31,9 +31,10 @@ MATCH_MODES = ("any", "all")
 
 # How much covering the query weighs against BM25F in the partial tier: a
 # document covering the whole query gets COVERAGE_WEIGHT on top of its BM25F
-# score, one covering half of it (by IDF) half as much. Large enough, it ranks
-# by coverage first and BM25F second. Tuned with bench/relevance.py.
-COVERAGE_WEIGHT = 1000.0
+# score, one covering half of it (by IDF) half as much. Large (1000), it ranks by
+# coverage first and BM25F second; 3, tuned with bench/relevance.py on the first
+# half of each question set, lets a much better BM25F score outrank one more word.
+COVERAGE_WEIGHT = 3.0
 
 
 @dataclass
@@ -75,7 +76,8 @@ def plan(
         return Plan(None, None, [])
     complete = _with_optional(combine(fixed + [c.query for c in deciding]), soft)
     partial = None
-    positive = [c for c in clauses if c.role in (REQUIRED, FILTER)] or extra is not None
+    # Filters and dates narrow; a required word or phrase is what a document must hold.
+    positive = any(c.role == REQUIRED for c in clauses)
     if match == "any" and (len(deciding) > 1 or (deciding and positive)):
         weights = coverage_weights(reader, deciding)
         bonuses = [COVERAGE_WEIGHT * w / sum(weights) for w in weights]

@@ -242,7 +242,7 @@ def make_collector(limit: int, options: Options, time_limit: float | None, exclu
 
 # BM25F's free parameters (Whoosh's defaults are B=0.75, K1=1.2); tuned with
 # bench/relevance.py, see README "Relevance".
-BM25_B = 0.75
+BM25_B = 0.5
 BM25_K1 = 1.2
 
 # Columns that searches read: those of the collectors and of BM25F's field lengths.
