@@ -346,6 +346,14 @@ class VeilleAnalyzer(CompositeAnalyzer):
         """Return the token texts of ``text``, stacked tokens included."""
         return tuple(t.text for t in self(text, mode=mode))
 
+    def list_terms(self, name: str, mode: str = "index") -> frozenset[str]:
+        """The terms this chain makes of the words of ``indexer/data/NAME`` (computed once)."""
+        cache = self.__dict__.setdefault("_list_terms", {})
+        if (name, mode) not in cache:
+            words = word_list(data_text(name))
+            cache[name, mode] = frozenset(t for w in words for t in self.terms(w, mode=mode))
+        return cache[name, mode]
+
     def words(self, text: str) -> list[str]:
         """The words of ``text`` as the per-word filters leave them (folded, stemmed,
         variant keys), without synonyms or positions: the cheap form of the analysed

@@ -31,7 +31,6 @@ from whoosh import query as wq
 
 from veille.indexer.analysis import VeilleAnalyzer
 from veille.indexer.metadata import source_name
-from veille.indexer.tables import data_text, word_list
 
 from .limits import MAX_QUERY_CHARS
 from .phrase import FastPhrase
@@ -135,12 +134,12 @@ def lex(text: str) -> list[Lexeme]:
         if c in "-+" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] not in "-+":
             negated, required = c == "-", c == "+"
             i += 1
-            if text[i] == "(":
-                if i in paired:
-                    out.append(Lexeme("NOT" if negated else "(", required=required, start=start))
-                    if required:
-                        out[-1].end = i + 1
-                        i += 1
+            if text[i] == "(":  # -( is NOT before a group, +( a required group
+                if i in paired and negated:
+                    out.append(Lexeme("NOT", start=start, end=i))
+                elif i in paired:
+                    out.append(Lexeme("(", required=True, start=start, end=i + 1))
+                    i += 1
                 continue
         field = None
         m = _FIELD_PREFIX.match(text, i)
@@ -178,7 +177,7 @@ class QueryBuilder:
         self.analyzer = analyzer
         self.reader = reader  # to bound prefix expansion and expand typos; optional
         self.fuzzy = fuzzy  # plain words also match indexed words a typo or two away
-        self.soft_terms = soft_terms(analyzer)
+        self.soft_terms = analyzer.list_terms("question-words.txt", mode="query")
         self.terms = 0
         self.text = ""
 
@@ -401,17 +400,6 @@ def _plain(lx: Lexeme) -> bool:
 def _operand(lx: Lexeme | None) -> bool:
     """Whether ``lx`` can stand after OR or NOT."""
     return lx is not None and lx.kind not in (")", "OR", "AND")
-
-
-def soft_terms(analyzer: VeilleAnalyzer) -> frozenset[str]:
-    """The terms of ``indexer/data/question-words.txt`` as the chain analyses them
-    (computed once per analyzer)."""
-    terms = getattr(analyzer, "_soft_terms", None)
-    if terms is None:
-        words = word_list(data_text("question-words.txt"))
-        terms = frozenset(t for w in words for t in analyzer.terms(w, mode="query"))
-        analyzer._soft_terms = terms
-    return terms
 
 
 def _filter(name: str, value: str) -> wq.Query | None:

@@ -206,10 +206,6 @@ class FacetCounter(WrappingCollector):
                 counts[value] = counts.get(value, 0) + 1
             yield sub_docnum
 
-    def facets(self) -> dict[str, dict[str, int]]:
-        """Counts per value, most first (months newest first), documents without a value out."""
-        return {name: sorted_counts(name, counts) for name, counts in self.counts.items()}
-
 
 def sorted_counts(name: str, counts: dict[str, int]) -> dict[str, int]:
     """A facet's counts, most first (months newest first), without the empty value."""
@@ -299,9 +295,10 @@ def run_search(
     offset = (page - 1) * limit
     started = time.perf_counter()
     relaxed = False
+    dates = options.date_filter()
     for n, (looser, soft_decides) in enumerate(relaxations(parsed, analyzer, reader, options)):
         left = None if time_limit is None else max(time_limit - (time.perf_counter() - started), 0)
-        tiers = plan(looser, reader, options.match, options.date_filter(), soft_decides)
+        tiers = plan(looser, reader, options.match, dates, soft_decides)
         complete, partial = _collect(searcher, tiers, offset + limit, options, left)
         if complete.total or (partial and partial.total) or complete.stopped:
             relaxed = n > 0
@@ -342,7 +339,7 @@ def run_search(
                 made.score = tiers.bm25(made.score, lacks)
         hits.append(made)
     tiers_run = [t for t in (complete, partial) if t is not None]
-    facets = _merge_facets([t.facets() for t in tiers_run]) if options.facets else None
+    facets = _merge_facets([t.collector for t in tiers_run]) if options.facets else None
     total = sum(t.total for t in tiers_run)
     collapsed = sum(t.collapsed for t in tiers_run)
     stopped = any(t.stopped for t in tiers_run)
@@ -386,7 +383,7 @@ def _collect(searcher, tiers, wanted: int, options: Options, time_limit: float |
     wanted -= len(complete.results)
     if tiers.partial is not None and wanted > 0 and not complete.stopped:
         left = None if time_limit is None else max(time_limit - (time.perf_counter() - started), 0)
-        partial = _Tier(searcher, tiers.partial, wanted, options, left, complete.seen(options))
+        partial = _Tier(searcher, tiers.partial, wanted, options, left, complete.seen())
     return complete, partial
 
 
@@ -398,7 +395,7 @@ class _Tier:
         self.total = self.collapsed = 0
         self.stopped = False  # the time limit stopped it
         self.collector = None
-        self.collapse = options.collapse
+        self.collapse = options.collapse  # what seen() leaves out: stories, or documents
         if q is None:
             return
         self.collector = make_collector(limit, options, time_limit, excluded)
@@ -414,22 +411,20 @@ class _Tier:
             self.total = len(self.collector.lists)
             self.collapsed = matched - self.total
 
-    def seen(self, options: Options) -> tuple[set[str], set[int]]:
+    def seen(self) -> tuple[set[str], set[int]]:
         """What the next tier must leave out: this tier's stories, or its documents."""
-        if options.collapse:
+        if self.collapse:
             return {hit["story"] for hit in self.results}, set()
         return set(), {hit.docnum for hit in self.results}
 
-    def facets(self) -> dict[str, dict[str, int]]:
-        if self.collector is None:
-            return {}
-        return find(self.collector, FacetCounter).facets()
 
-
-def _merge_facets(parts: list[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
+def _merge_facets(chains: list) -> dict[str, dict[str, int]]:
+    """The facet counts of several collector chains (tiers), added up."""
     out: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    for part in parts:
-        for name, counts in part.items():
+    for chain in chains:
+        if chain is None:
+            continue
+        for name, counts in find(chain, FacetCounter).counts.items():
             for key, n in counts.items():
                 out[name][key] = out[name].get(key, 0) + n
     return {name: sorted_counts(name, counts) for name, counts in out.items()}

@@ -12,7 +12,6 @@ from whoosh import query as wq
 
 from veille.indexer.analysis import VeilleAnalyzer
 from veille.indexer.lexicon import SEP, fold, fold_prefix
-from veille.indexer.tables import data_text, word_list
 
 COMPLETIONS = 8
 MIN_PREFIX = 3  # two letters match thousands of words: too slow to rank, too vague to help
@@ -126,13 +125,8 @@ def max_edits(word: str) -> int:
 
 
 def _protected(analyzer: VeilleAnalyzer) -> frozenset[str]:
-    """The index terms of the distinct names, as this chain makes them (kept on it)."""
-    found = getattr(analyzer, "_distinct_terms", None)
-    if found is None:
-        names = word_list(data_text("distinct-names.txt"))
-        found = frozenset(term for name in names for term in analyzer.terms(name))
-        analyzer._distinct_terms = found
-    return found
+    """The index terms of the distinct names, as this chain makes them."""
+    return analyzer.list_terms("distinct-names.txt")
 
 
 def fuzzy_term(reader, analyzer: VeilleAnalyzer, field: str, term: str, word: str) -> wq.Query:
