@@ -81,6 +81,7 @@ class Clause:
 class ParsedQuery:
     text: str
     clauses: list[Clause] = field(default_factory=list)
+    loose_phrases: bool = False  # it has "phrases" that could be searched as their words
 
     def strict(self) -> wq.Query | None:
         """Every clause required: the query as ``--match all`` runs it."""
@@ -173,8 +174,15 @@ def lex(text: str) -> list[Lexeme]:
 class QueryBuilder:
     """Turn a query string into clauses, analysing text with the index's chain."""
 
-    def __init__(self, analyzer: VeilleAnalyzer, reader=None, fuzzy: bool = False):
+    def __init__(
+        self,
+        analyzer: VeilleAnalyzer,
+        reader=None,
+        fuzzy: bool = False,
+        phrases_as_words: bool = False,
+    ):
         self.analyzer = analyzer
+        self.phrases_as_words = phrases_as_words  # plain "phrases" become their words
         self.reader = reader  # to bound prefix expansion and expand typos; optional
         self.fuzzy = fuzzy  # plain words also match indexed words a typo or two away
         self.soft_terms = analyzer.list_terms("question-words.txt", mode="query")
@@ -187,14 +195,22 @@ class QueryBuilder:
         if not text.strip():
             raise QueryError("empty query")
         self.text = text
-        self.lexemes = lex(text)
+        self.lexemes = []
+        loose = False
+        for lx in lex(text):
+            if _loose_phrase(lx):
+                loose = True
+                if self.phrases_as_words:
+                    self.lexemes += _words_of_phrase(lx)
+                    continue
+            self.lexemes.append(lx)
         self.i = 0
         self.terms = 0
         clauses: list[Clause] = []
         while self.i < len(self.lexemes):  # a ')' at the top level cannot be: lex pairs them
             clauses += self._and_expr(depth=0)
             self.i += 1
-        return ParsedQuery(text, clauses)
+        return ParsedQuery(text, clauses, loose)
 
     # grammar -------------------------------------------------------------
 
@@ -397,6 +413,20 @@ def _plain(lx: Lexeme) -> bool:
     )
 
 
+def _loose_phrase(lx: Lexeme) -> bool:
+    """A "phrase" written alone: no field, not negated, not +required."""
+    return lx.kind == "phrase" and lx.field is None and not (lx.negated or lx.required)
+
+
+def _words_of_phrase(lx: Lexeme) -> list[Lexeme]:
+    """The words of a phrase as plain word lexemes, where they stand in the query."""
+    base = lx.start + 1  # after the opening quote
+    return [
+        Lexeme("word", m[0], start=base + m.start(), end=base + m.end())
+        for m in re.finditer(r"\S+", lx.text)
+    ]
+
+
 def _operand(lx: Lexeme | None) -> bool:
     """Whether ``lx`` can stand after OR or NOT."""
     return lx is not None and lx.kind not in (")", "OR", "AND")
@@ -418,14 +448,21 @@ def _sequence(field: str, run: tuple[str, ...]) -> wq.Query:
     return FastPhrase(field, list(run))
 
 
-def parse(text: str, analyzer: VeilleAnalyzer, reader=None, fuzzy: bool = False) -> ParsedQuery:
+def parse(
+    text: str,
+    analyzer: VeilleAnalyzer,
+    reader=None,
+    fuzzy: bool = False,
+    phrases_as_words: bool = False,
+) -> ParsedQuery:
     """Parse ``text`` into clauses; raise QueryError only for a query that is empty, too
     long or too broad to run (typed text is never refused for its syntax).
 
     With ``fuzzy``, plain words of 5 letters or more also match indexed words one
     edit away (two from 9 letters), never from or to a name of distinct-names.txt.
+    With ``phrases_as_words``, quoted phrases written alone are searched as their words.
     """
-    return QueryBuilder(analyzer, reader, fuzzy).parse(text)
+    return QueryBuilder(analyzer, reader, fuzzy, phrases_as_words).parse(text)
 
 
 def parse_query(text: str, analyzer: VeilleAnalyzer, reader=None, fuzzy: bool = False) -> wq.Query:

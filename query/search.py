@@ -362,17 +362,11 @@ def relaxations(parsed: ParsedQuery, analyzer, reader, options: Options):
     yield parsed, False
     if options.match != "any":
         return
-    unquoted = parsed.text.translate(UNQUOTE)
-    has_words = any(c.role == RANKED for c in parsed.clauses)
-    negated = "-" in parsed.text or "NOT" in parsed.text
-    if unquoted != parsed.text and has_words and not negated:
-        parsed = parse(unquoted, analyzer, reader, fuzzy=options.fuzzy)
+    if parsed.loose_phrases and any(c.role == RANKED for c in parsed.clauses):
+        parsed = parse(parsed.text, analyzer, reader, options.fuzzy, phrases_as_words=True)
         yield parsed, False
     if any(c.role == SOFT for c in parsed.clauses):
         yield parsed, True
-
-
-UNQUOTE = str.maketrans({c: " " for c in '"“”«»„'})
 
 
 def _collect(searcher, tiers, wanted: int, options: Options, time_limit: float | None):

@@ -89,6 +89,20 @@ def test_a_phrase_nobody_wrote_is_searched_as_its_words(index):
     assert names(result)[0] == "both.txt"
 
 
+def test_loosening_a_phrase_keeps_hyphenated_words_and_exclusions(index):
+    result = search(open_index(index), '"médiation scolaire" vie-familiale -allocations')
+    assert result.relaxed
+    assert "family2.txt" in names(result) and "family.txt" not in names(result)
+    result = search(open_index(index), '"médiation scolaire" familiale -"vie familiale"')
+    assert result.relaxed
+    assert names(result)[0] == "both.txt" and "family2.txt" not in names(result)
+
+
+def test_a_query_that_is_only_a_phrase_is_never_loosened(index):
+    result = search(open_index(index), '"familiale médiation"')
+    assert result.total == 0 and not result.relaxed
+
+
 def test_nothing_matched_says_so_without_refusing(index):
     result = search(open_index(index), "xylophone ?")
     assert result.total == 0 and not result.hits
