@@ -65,14 +65,13 @@ def plan(
     if match not in MATCH_MODES:
         raise ValueError(f"match must be one of {', '.join(MATCH_MODES)}")
     clauses = parsed.clauses
-    fixed = [c.query for c in clauses if c.role in (REQUIRED, EXCLUDED, FILTER)]
-    if extra is not None:
-        fixed.append(extra)
+    held = [c for c in clauses if c.role in (REQUIRED, EXCLUDED, FILTER)]  # in every tier
+    fixed = [c.query for c in held] + ([extra] if extra is not None else [])
     deciding = [c for c in clauses if c.role == RANKED]
     soft = [c for c in clauses if c.role == SOFT]
     if match == "all" or soft_decides or not deciding:  # question words alone: they decide
         deciding, soft = deciding + soft, []
-    if not deciding and not any(c.role in (REQUIRED, EXCLUDED, FILTER) for c in clauses):
+    if not deciding and not held:
         return Plan(None, None, [])
     complete = _with_optional(combine(fixed + [c.query for c in deciding]), soft)
     partial = None
