@@ -70,13 +70,19 @@ def completions(reader, prefix: str, limit: int = COMPLETIONS) -> list[str]:
     return out
 
 
+def unknown_word(reader, folded: str) -> bool:
+    """Whether a folded word is one a did-you-mean would correct: the index lacks it, and
+    it is long enough and not a number."""
+    return len(folded) >= MIN_WORD and not folded.isdigit() and ("spell", folded) not in reader
+
+
 def correct_word(reader, analyzer: VeilleAnalyzer, word: str) -> str | None:
     """The most used indexed word one edit from ``word`` (two for long words), which the
     index lacks (found with Whoosh's Levenshtein automaton, first letter kept), spelled
     as most documents spell it; None if the index has the word or nothing close. A
     distinct name (distinct-names.txt) is never corrected nor offered: Kiev is not Kiel."""
     folded, _ = fold(word)
-    if len(folded) < MIN_WORD or folded.isdigit() or ("spell", folded) in reader:
+    if not unknown_word(reader, folded):
         return None
     protected = _protected(analyzer)
     if protected.intersection(analyzer.terms(word)):
@@ -101,8 +107,7 @@ def correction(reader, analyzer: VeilleAnalyzer, text: str) -> str | None:
         word = part.strip(_EDGES)
         if not word or part in ("OR", "AND", "NOT") or ":" in word or "*" in word:
             continue
-        folded, _ = fold(word)
-        if len(folded) >= MIN_WORD and not folded.isdigit() and ("spell", folded) not in reader:
+        if unknown_word(reader, fold(word)[0]):
             unknown.append((i, part, word))
     if len(unknown) > MAX_CORRECTED:
         return None  # not a typo or two: a question about what the index does not hold
