@@ -32,9 +32,10 @@ MATCH_MODES = ("any", "all")
 # How much covering the query weighs against BM25F in the partial tier: a
 # document covering the whole query gets COVERAGE_WEIGHT on top of its BM25F
 # score, one covering half of it (by IDF) half as much. Large (1000), it ranks by
-# coverage first and BM25F second; 3, tuned with bench/relevance.py on the first
-# half of each question set, lets a much better BM25F score outrank one more word.
-COVERAGE_WEIGHT = 3.0
+# coverage first and BM25F second; 30, tuned with bench/relevance.py on the first
+# half of each question set (bench/results/relevance-tuning.md), lets a much
+# better BM25F score outrank one more rare word.
+COVERAGE_WEIGHT = 30.0
 
 
 @dataclass
