@@ -281,7 +281,7 @@ def search_command(
     from veille.indexer.store import StoreError, holds_something, index_exists, open_index
 
     from .parser import QueryError
-    from .search import Options, search
+    from .search import Options, question_mark, search
 
     text = " ".join(query)
     if since and until and since > until:
@@ -320,7 +320,7 @@ def search_command(
     else:
         print_hits(result)
     if result.suggestion and not as_json:
-        click.echo(f"Did you mean: {result.suggestion}?", err=True)
+        click.echo(f"Did you mean: {result.suggestion}{question_mark(result.suggestion)}", err=True)
     click.get_current_context().exit(0 if result.total else 1)
 
 

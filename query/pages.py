@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlencode
 
-from .search import SearchResult, provenance
+from .search import SearchResult, provenance, question_mark
 from .snippets import Segments, to_html
 
 _PAGE = """<!doctype html>
@@ -62,7 +62,7 @@ def search_page(
             link = f"{base}/?" + urlencode({"q": result.suggestion})
             parts.append(
                 f'<p class="suggestion">Did you mean <a href="{escape(link)}">'
-                f"{escape(result.suggestion)}</a>?</p>"
+                f"{escape(result.suggestion)}</a>{question_mark(result.suggestion)}</p>"
             )
         parts.append(_results(result, took_ms, base))
     title = f"{query} – veille" if query else "veille"

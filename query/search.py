@@ -84,6 +84,11 @@ class Hit:
         }
 
 
+def question_mark(suggestion: str) -> str:
+    """The '?' after 'Did you mean: …', unless the suggestion is a question that has one."""
+    return "" if suggestion.rstrip().endswith("?") else "?"
+
+
 def provenance(source: str, day: datetime | None, date_from: str, path: str) -> str:
     """Source, date (marked when it is only the file's) and path, on one line."""
     parts = [source] if source else []

@@ -144,6 +144,11 @@ def test_stray_syntax_is_punctuation(index, text):
     assert names(search(open_index(index), text)) == names(search(open_index(index), "médiation"))
 
 
+def test_a_corrected_question_keeps_its_own_question_mark(run):
+    result = run("search", "Qu'est-ce que Medvdev ?")
+    assert "Did you mean: Qu'est-ce que Medvedev ?\n" in result.stderr
+
+
 def test_usage_errors_still_exit_2(run, index):
     assert run("search", "--limit", "0", "kiev", index=index).exit_code == 2
     assert run("search", "--match", "some", "kiev", index=index).exit_code == 2
