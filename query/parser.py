@@ -99,26 +99,25 @@ _FIELD_PREFIX = re.compile(r"([A-Za-z]+):(?=[^\s()])")
 _EUPHONIC_T = re.compile(r"(?<=\w)-t-(?=\w)", re.IGNORECASE)  # a-t-il, tombe-t-elle
 
 
-def _paired_parentheses(text: str) -> set[int]:
-    """Offsets of the parentheses that pair up, at most MAX_DEPTH deep; the others
-    are punctuation."""
-    paired: set[int] = set()
+def _paired(lexemes: list[Lexeme]) -> list[Lexeme]:
+    """The lexemes without the parentheses that pair with none, or that stand more than
+    MAX_DEPTH deep: those are punctuation. A parenthesis inside a phrase is no lexeme."""
+    keep: set[int] = set()
     stack: list[int] = []
-    for i, c in enumerate(text):
-        if c == "(":
-            stack.append(i)
-        elif c == ")" and stack:
+    for k, lx in enumerate(lexemes):
+        if lx.kind == "(":
+            stack.append(k)
+        elif lx.kind == ")" and stack:
             opening = stack.pop()
             if len(stack) < MAX_DEPTH:
-                paired.update((opening, i))
-    return paired
+                keep.update((opening, k))
+    return [lx for k, lx in enumerate(lexemes) if lx.kind not in ("(", ")") or k in keep]
 
 
 def lex(text: str) -> list[Lexeme]:
     """Split a query into lexemes; characters that form no syntax are left to the
     analysis chain, which drops punctuation."""
     out: list[Lexeme] = []
-    paired = _paired_parentheses(text)
     i, n = 0, len(text)
     while i < n:
         c = text[i]
@@ -126,8 +125,7 @@ def lex(text: str) -> list[Lexeme]:
             i += 1
             continue
         if c in "()":
-            if i in paired:
-                out.append(Lexeme(c, start=i, end=i + 1))
+            out.append(Lexeme(c, start=i, end=i + 1))
             i += 1
             continue
         start = i
@@ -135,12 +133,9 @@ def lex(text: str) -> list[Lexeme]:
         if c in "-+" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] not in "-+":
             negated, required = c == "-", c == "+"
             i += 1
-            if text[i] == "(":  # -( is NOT before a group, +( a required group
-                if i in paired and negated:
-                    out.append(Lexeme("NOT", start=start, end=i))
-                elif i in paired:
-                    out.append(Lexeme("(", required=True, start=start, end=i + 1))
-                    i += 1
+            if text[i] == "(":  # -( excludes a group, +( requires it
+                out.append(Lexeme("(", negated=negated, required=required, start=start, end=i + 1))
+                i += 1
                 continue
         field = None
         m = _FIELD_PREFIX.match(text, i)
@@ -168,7 +163,7 @@ def lex(text: str) -> list[Lexeme]:
             out.append(Lexeme(word, start=start, end=j))
         else:
             out.append(Lexeme("word", word, field, negated, required, start, j))
-    return out
+    return _paired(out)
 
 
 class QueryBuilder:
@@ -285,7 +280,9 @@ class QueryBuilder:
             self.i += 1
             if inner is None:
                 return None
-            label = self.text[lx.start : closing.end if closing else len(self.text)]
+            label = self.text[lx.start : closing.end]
+            if lx.negated:
+                return Clause(wq.Not(inner), EXCLUDED, label)
             return Clause(inner, REQUIRED if lx.required else RANKED, label)
         if lx.kind not in ("word", "phrase"):
             return None

@@ -127,6 +127,9 @@ TYPED = [
     "médiation AND",
     "+",
     "!!! ???",
+    '(")',  # the quote runs to the end and takes the closing parenthesis with it
+    '-(")',
+    'médiation ("familiale)',
 ]
 
 
