@@ -142,8 +142,10 @@ def soak(
     pause: float = 0.5,
     seed: int = 1,
     work: Path | None = None,
+    min_rounds: int = 0,
 ) -> dict:
-    """Run the soak for about ``seconds`` and return its figures."""
+    """Run the soak for about ``seconds``, and at least ``min_rounds`` re-indexing rounds
+    however slow the machine is (still bounded by MAX_SECONDS), and return its figures."""
     from veille.corpus import CORPUS_DIR
 
     seconds = min(seconds, MAX_SECONDS)
@@ -180,7 +182,9 @@ def soak(
             for t in loaders:
                 t.start()
             began = time.perf_counter()
-            while time.perf_counter() - began < seconds:
+            while (elapsed := time.perf_counter() - began) < seconds or (
+                rounds < min_rounds and elapsed < MAX_SECONDS
+            ):
                 rounds += 1
                 new = range(len(version), len(version) + per_round)
                 for n in new:

@@ -21,6 +21,7 @@ def test_reindexing_under_load_fails_no_request_and_loses_no_document(tmp_path, 
         per_round=5,
         pause=0.2,
         work=tmp_path,
+        min_rounds=4,  # a busy machine gets the same rounds, in more time
     )
     assert report["reindex_rounds"] >= 4 and report["rebuilds"] >= 1, report
     assert report["requests"] > 100, report
