@@ -92,7 +92,7 @@ def _results(result: SearchResult, took_ms: float | None, base: str) -> str:
     nav = []
     if result.page > 1:
         nav.append(_page_link(result, result.page - 1, "Previous", base))
-    if last < result.total:
+    if last < result.total or (result.total_is_lower_bound and len(result.hits) == result.limit):
         nav.append(_page_link(result, result.page + 1, "Next", base))
     return (
         f'<p role="status">{summary}{took}.</p>\n'

@@ -113,18 +113,24 @@ class SearchResult:
     suggestion: str | None = None  # a corrected query that finds more, from the index's words
     complete: int = 0  # of the total, matches that hold every word of the query
     relaxed: bool = False  # nothing matched the query as written: these hits match part of it
+    # Counting stopped before the last match: past EXACT_TOTAL, or partial matches
+    # beyond those this page needs.
+    total_is_lower_bound: bool = False
 
     def summary(self, noun: str = "match", plural: str = "matches") -> str:
-        """'12 matches', or '12 matches: 2 with every word, 10 with some'."""
-        line = f"{self.total:,} {noun if self.total == 1 else plural}"
+        """'12 matches', '12 matches: 2 with every word, 10 with some', or '10,000+ matches'."""
+        more = "+" if self.total_is_lower_bound else ""
+        line = f"{self.total:,}{more} {noun if self.total == 1 and not more else plural}"
         if self.complete < self.total:
-            line += f": {self.complete:,} with every word, {self.total - self.complete:,} with some"
+            some = self.total - self.complete
+            line += f": {self.complete:,} with every word, {some:,}{more} with some"
         return line
 
     def as_json(self) -> dict:
         data = {
             "query": self.query,
             "total": self.total,
+            "total_is_lower_bound": self.total_is_lower_bound,
             "complete": self.complete,
             "page": self.page,
             "limit": self.limit,
@@ -212,6 +218,64 @@ class FacetCounter(WrappingCollector):
             yield sub_docnum
 
 
+# Matches counted one by one; past this, a search ranked by relevance skips the blocks
+# of postings that cannot reach its top hits, and its total is a lower bound (as
+# Elasticsearch's track_total_hits).
+EXACT_TOTAL = 10_000
+
+
+class CappedTopCollector(collectors.TopCollector):
+    """Whoosh's top-N collector that counts every match up to ``exact`` and then skips
+    blocks of postings that cannot reach the top N (block quality), which makes the
+    count a lower bound. Before the cap the matcher is only simplified where that keeps
+    every match (``replace(0)``); Whoosh's own loop prunes as soon as the top N is full."""
+
+    def __init__(self, limit: int, exact: int = EXACT_TOTAL):
+        super().__init__(limit, usequality=True)
+        self.exact = exact
+        self.matched = 0  # matches seen, over every segment
+        self.lower_bound = False  # matches may have been skipped
+
+    def computes_count(self):
+        return True
+
+    def count(self):
+        """Matches collected (a lower bound once blocks were skipped), never a second pass."""
+        return self.total
+
+    def matches(self):
+        matcher = self.matcher
+        quality = self._use_block_quality()
+        minscore = None
+        replacecounter = 0
+        checkquality = True
+        while matcher.is_active():
+            if self.matched >= self.exact:
+                if minscore is None or (replacecounter == 0 or self.minscore != minscore):
+                    self.lower_bound = True
+                    self.matcher = matcher = matcher.replace(self.minscore or 0)
+                    if not matcher.is_active():
+                        break
+                    quality = self._use_block_quality()
+                    checkquality = checkquality or self.minscore != minscore
+                    minscore, replacecounter = self.minscore, self.replace
+                replacecounter -= 1
+                if quality and checkquality and minscore:
+                    matcher.skip_to_quality(minscore)
+                    if not matcher.is_active():
+                        break
+            elif replacecounter <= 0:
+                self.matcher = matcher = matcher.replace(0)
+                if not matcher.is_active():
+                    break
+                replacecounter = self.replace
+            else:
+                replacecounter -= 1
+            self.matched += 1
+            yield matcher.id()
+            checkquality = matcher.next()
+
+
 def sorted_counts(name: str, counts: dict[str, int]) -> dict[str, int]:
     """A facet's counts, most first (months newest first), without the empty value."""
     counts = {k: n for k, n in counts.items() if k}
@@ -219,16 +283,23 @@ def sorted_counts(name: str, counts: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=key, reverse=name == "month"))
 
 
-def make_collector(limit: int, options: Options, time_limit: float | None, excluded=None):
+def make_collector(
+    limit: int, options: Options, time_limit: float | None, excluded=None, exact=None
+):
     """Rank (or sort by date), stop in time, count facets, record matched terms, collapse
     stories: Whoosh's own chain (``Searcher.collector``) with the deadline inside it.
-    ``excluded`` (stories, documents) are left out: those of a tier already collected."""
+    ``excluded`` (stories, documents) are left out: those of a tier already collected.
+    Matches are counted exactly up to ``exact`` (EXACT_TOTAL by default), or all of
+    them when facets are counted."""
     if options.sort == "date":
         c = collectors.SortingCollector(sorting.FieldFacet("date", reverse=True), limit=limit)
     else:
-        # Without block-quality skipping the collector sees every match once, so the
-        # total comes with the ranking instead of from a second pass over the matches.
-        c = collectors.TopCollector(limit, usequality=False)
+        # The collector sees every match once up to EXACT_TOTAL, so the total comes
+        # with the ranking instead of from a second pass over the matches. Facets
+        # count every match: with them, nothing is skipped.
+        if options.facets:
+            exact = 2**62
+        c = CappedTopCollector(limit, EXACT_TOTAL if exact is None else exact)
     if excluded is not None:
         c = Excluding(c, *excluded)
     if time_limit is not None:
@@ -346,6 +417,9 @@ def run_search(
     tiers_run = [t for t in (complete, partial) if t is not None]
     facets = _merge_facets([t.collector for t in tiers_run]) if options.facets else None
     total = sum(t.total for t in tiers_run)
+    lower_bound = any(t.lower_bound for t in tiers_run)
+    if lower_bound:
+        total = min(total, EXACT_TOTAL)
     collapsed = sum(t.collapsed for t in tiers_run)
     stopped = any(t.stopped for t in tiers_run)
     suggestion = None
@@ -355,6 +429,7 @@ def run_search(
         text, total, page, limit, hits, stopped, facets, options.sort, collapsed, suggestion
     )
     result.complete = complete.total
+    result.total_is_lower_bound = lower_bound
     result.relaxed = relaxed
     return result
 
@@ -382,22 +457,25 @@ def _collect(searcher, tiers, wanted: int, options: Options, time_limit: float |
     wanted -= len(complete.results)
     if tiers.partial is not None and wanted > 0 and not complete.stopped:
         left = None if time_limit is None else max(time_limit - (time.perf_counter() - started), 0)
-        partial = _Tier(searcher, tiers.partial, wanted, options, left, complete.seen())
+        # Partial matches are counted as far as the page needs them, not all of them:
+        # a long question's words match most of the archive.
+        partial = _Tier(searcher, tiers.partial, wanted, options, left, complete.seen(), wanted)
     return complete, partial
 
 
 class _Tier:
     """One tier of a search (complete or partial matches), collected."""
 
-    def __init__(self, searcher, q, limit, options, time_limit, excluded=None):
+    def __init__(self, searcher, q, limit, options, time_limit, excluded=None, exact=None):
         self.results: list = []
         self.total = self.collapsed = 0
         self.stopped = False  # the time limit stopped it
+        self.lower_bound = False  # more matches than it counted: the total is a lower bound
         self.collector = None
         self.collapse = options.collapse  # what seen() leaves out: stories, or documents
         if q is None:
             return
-        self.collector = make_collector(limit, options, time_limit, excluded)
+        self.collector = make_collector(limit, options, time_limit, excluded, exact)
         try:
             searcher.search_with_collector(q, self.collector)
         except TimeLimit:
@@ -409,6 +487,10 @@ class _Tier:
             matched = self.collector.child.count()
             self.total = len(self.collector.lists)
             self.collapsed = matched - self.total
+        top = find(self.collector, (CappedTopCollector, collectors.SortingCollector))
+        self.lower_bound = getattr(top, "lower_bound", False)
+        if self.lower_bound:
+            self.total = min(self.total, top.exact)
 
     def seen(self) -> tuple[set[str], set[int]]:
         """What the next tier must leave out: this tier's stories, or its documents."""

@@ -55,6 +55,24 @@ def test_a_question_finds_every_word_first_then_most_of_them(index):
     assert result.complete == 1 and result.total == 4
 
 
+def test_partial_matches_are_counted_as_far_as_the_page_needs(index, run):
+    ix = open_index(index)
+    first = search(ix, QUESTION, limit=2, options=Options(facets=False))
+    assert names(first) == ["both.txt", "mediation.txt"]
+    assert first.total == 2 and first.total_is_lower_bound
+    assert first.summary() == "2+ matches: 1 with every word, 1+ with some"
+    second = search(ix, QUESTION, limit=2, page=2, options=Options(facets=False))
+    assert names(second) == ["family.txt", "family2.txt"]
+    # every partial match fits on the page: the count is exact
+    whole = search(ix, QUESTION, limit=10, options=Options(facets=False))
+    assert whole.total == 4 and not whole.total_is_lower_bound
+    # facets count every match, so the total is exact too
+    faceted = search(ix, QUESTION, limit=2, options=Options(facets=True))
+    assert faceted.total == 4 and not faceted.total_is_lower_bound
+    page = webtest.TestApp(make_app(index)).get("/", {"q": QUESTION, "limit": "2", "facets": "0"})
+    assert "2+ results" in page.text and "Next" in page.text
+
+
 def test_question_words_never_decide_a_match(index):
     # howto.txt holds "comment" and "est", the question's only other words
     assert "howto.txt" not in names(search(open_index(index), "Comment est la médiation ?"))
@@ -200,3 +218,36 @@ def test_every_question_of_the_relevance_sets_gets_an_answer(run, corpus_index):
         assert result.exit_code in (0, 1), (text, result.output)
         response = app.get("/search", {"q": text, "facets": "0"}, expect_errors=True)
         assert response.status_int == 200, (text, response.text)
+
+
+def _news(n: int) -> dict[str, str]:
+    """n articles that all say "budget", each a different number of times."""
+    return {
+        f"b{i:03}.txt": f"Article {i}\n" + "Le budget de la ville. " * (1 + i % 7) + f"Mot{i}."
+        for i in range(n)
+    }
+
+
+def test_a_total_past_the_counting_cap_is_a_lower_bound_with_the_same_best_hits(
+    make_index, run, monkeypatch
+):
+    import veille.query.search as search_module
+
+    directory = make_index(_news(300))
+    exact = search(open_index(directory), "budget", limit=10, options=Options(facets=False))
+    assert exact.total == 300 and not exact.total_is_lower_bound
+
+    monkeypatch.setattr(search_module, "EXACT_TOTAL", 50)
+    capped = search(open_index(directory), "budget", limit=10, options=Options(facets=False))
+    assert capped.total == 50 and capped.total_is_lower_bound
+    assert capped.summary() == "50+ matches"
+    assert [h.path for h in capped.hits] == [h.path for h in exact.hits]
+
+    assert "50+ matches" in run("search", "budget", index=directory).stdout
+    app = webtest.TestApp(make_app(directory))
+    data = app.get("/search", {"q": "budget", "facets": "0"}).json
+    assert data["total"] == 50 and data["total_is_lower_bound"] is True
+
+    # Counting by source and month needs every match: then the total is exact.
+    faceted = search(open_index(directory), "budget", limit=10, options=Options(facets=True))
+    assert faceted.total == 300 and not faceted.total_is_lower_bound

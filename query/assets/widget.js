@@ -154,7 +154,9 @@
         status.textContent = "No results for “" + query + "”.";
         return;
       }
-      status.textContent = data.total + (data.total === 1 ? " result" : " results") +
+      var more = data.total_is_lower_bound ? "+" : "";
+      status.textContent = data.total.toLocaleString("en") + more +
+        (data.total === 1 && !more ? " result" : " results") +
         (data.total > data.hits.length ? ", best " + data.hits.length + " shown" : "");
       data.hits.forEach(function (hit, i) {
         var item = el("li", { id: uid + "-opt-" + i, role: "option", "aria-selected": "false" });
