@@ -205,6 +205,102 @@ ENGINE_CLASSES = {
 }
 
 
+# respelled names -----------------------------------------------------------------
+
+VARIANTS = ROOT.parent / "shared" / "variants" / "dev.tsv"
+CAPITALIZED = re.compile(r"\b[A-ZÀ-Ý][^\W\d_]{3,}\b")
+
+
+def name_groups(path: Path = VARIANTS) -> list[list[str]]:
+    """The spelling groups of a variants file (group, spelling, note per line)."""
+    groups: dict[str, list[str]] = {}
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            group, spelling = line.split("\t")[:2]
+            groups.setdefault(group, []).append(spelling)
+    return list(groups.values())
+
+
+def respelled_set(docs, queries, qrels, groups: list[list[str]]):
+    """Queries that name something their answer names too, with that name replaced by
+    a place or person of ``groups``: everywhere in the documents, each document
+    spelling it its own way (the group's spellings in turn), and in the query every
+    way in turn. One query per group, the first in file order with a name (a
+    capitalized word after the first) that its relevant documents all hold.
+
+    Returns the respelled documents, the original queries chosen and the respelled
+    queries, whose ids are ``original id~n``."""
+    relevant: dict[str, set[str]] = {}
+    for qid, doc_id, rel in qrels:
+        if rel > 0:
+            relevant.setdefault(qid, set()).add(doc_id)
+    texts = {doc_id: f"{title}\n{text}" for doc_id, title, text in docs}
+    taken = {s.lower() for g in groups for s in g}
+    chosen = []  # (qid, query, name, group)
+    for qid, text in queries:
+        if len(chosen) == len(groups):
+            break
+        for name in CAPITALIZED.findall(text)[1:] if text[:1].isupper() else []:
+            if name.lower() in taken or not relevant.get(qid):
+                continue
+            word = re.compile(rf"\b{re.escape(name)}\b")
+            if all(word.search(texts.get(d, "")) for d in relevant[qid]):
+                chosen.append((qid, text, name, groups[len(chosen)]))
+                taken.add(name.lower())
+                break
+    renamed = []
+    for n, (doc_id, title, text) in enumerate(docs):
+        for _, _, name, group in chosen:
+            word = re.compile(rf"\b{re.escape(name)}\b")
+            spelling = group[n % len(group)]
+            title, text = word.sub(spelling, title), word.sub(spelling, text)
+        renamed.append((doc_id, title, text))
+    originals = [(qid, text) for qid, text, _, _ in chosen]
+    respelled = [
+        (f"{qid}~{i}", re.sub(rf"\b{re.escape(name)}\b", spelling, text))
+        for qid, text, name, group in chosen
+        for i, spelling in enumerate(group)
+    ]
+    return renamed, originals, respelled
+
+
+def measure_respelled(name: str, work: Path) -> dict | None:
+    """veille's nDCG@10 on queries whose names are respelled (documents and queries
+    spelling them differently) beside the same queries as typed, on the original documents."""
+    if not VARIANTS.is_file():
+        print(f"relevance: {VARIANTS} is missing; respelled names not measured")
+        return None
+    docs, queries, qrels = load_set(DATA / name)
+    renamed, originals, respelled = respelled_set(docs, queries, qrels, name_groups())
+    if not originals:
+        return None
+    as_typed, _, _ = run_engine(VeilleEngine(docs, work / name), originals)
+    after, _, _ = run_engine(VeilleEngine(renamed, work / name / "respelled"), respelled)
+    # Each respelled query is judged as its original; the original's ranking stands
+    # beside each of its respellings, so both means weigh every query alike.
+    judgements: dict[str, list] = {}
+    for qid, doc_id, rel in qrels:
+        judgements.setdefault(qid, []).append((doc_id, rel))
+    ids = [q for q, _ in respelled]
+    judged = [(q, d, r) for q in ids for d, r in judgements[q.partition("~")[0]]]
+    before = evaluate({q: as_typed[q.partition("~")[0]] for q in ids}, judged, ids)["ndcg@10"]
+    respelled_ndcg = evaluate(after, judged, ids)["ndcg@10"]
+    figures = {
+        "queries": len(originals),
+        "respelled_queries": len(respelled),
+        "ndcg@10_as_typed": before,
+        "ndcg@10_respelled": respelled_ndcg,
+        "ratio": round(respelled_ndcg / max(before, 1e-9), 3),
+    }
+    print(
+        f"{name:15} respelled names: {len(originals)} queries x their group's spellings "
+        f"({len(respelled)}): nDCG@10 {respelled_ndcg:.4f} vs {before:.4f} as typed "
+        f"= {figures['ratio']:.3f}",
+        flush=True,
+    )
+    return figures
+
+
 # measuring ----------------------------------------------------------------------
 
 
@@ -303,7 +399,18 @@ def markdown(report: dict) -> str:
             best = max(peers, key=lambda k: peers[k]["all"]["ndcg@10"])
             ratio = veille["all"]["ndcg@10"] / max(peers[best]["all"]["ndcg@10"], 1e-9)
             lines.append(f"| {name} | veille ÷ best peer ({best}) | {ratio:.3f}× | | | | | | |")
-    return "\n".join(lines) + "\n"
+    notes = []
+    for name, data in report["sets"].items():
+        r = data.get("respelled")
+        if r:
+            notes.append(
+                f"- {name}, names respelled (`../shared/variants/dev.tsv`): {r['queries']} "
+                f"questions, each asked with every spelling of a name its answer spells "
+                f"otherwise ({r['respelled_queries']} queries): veille nDCG@10 "
+                f"{r['ndcg@10_respelled']:.3f} against {r['ndcg@10_as_typed']:.3f} as typed, "
+                f"{r['ratio']:.3f} of it (target ≥ 0.98)."
+            )
+    return "\n".join(lines) + "\n" + ("\n" + "\n".join(notes) + "\n" if notes else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -330,8 +437,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     work = args.work or Path(tempfile.mkdtemp(prefix="veille-relevance-"))
     report = {"sets": {}}
+    engines = args.engines or list(ENGINES)
     for name in args.sets or SETS:
-        report["sets"][name] = measure_set(name, args.engines or list(ENGINES), work, args.queries)
+        report["sets"][name] = measure_set(name, engines, work, args.queries)
+        if "veille" in engines:
+            report["sets"][name]["respelled"] = measure_respelled(name, work)
     table = markdown(report)
     print(table)
     if not args.no_report:
