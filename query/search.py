@@ -306,6 +306,10 @@ def make_collector(
         c = DeadlineCollector(c, time_limit)
     if options.facets:
         c = FacetCounter(c, FACETS)
+    # TermsCollector asks for matchers that know their current match (needs_current),
+    # which also keeps Whoosh from preloading unions on small indexes: its preloaded
+    # union (ArrayUnionMatcher) skipped some of the best partial matches once the
+    # page was full. Finding the terms afterwards for the shown hits only was slower.
     c = collectors.TermsCollector(c)
     if options.collapse:
         c = collectors.CollapseCollector(c, sorting.FieldFacet("story"), limit=1)
