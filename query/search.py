@@ -190,8 +190,9 @@ class DeadlineCollector(WrappingCollector):
 
 
 class FacetCounter(WrappingCollector):
-    """Counts every match, each version of a story included, by the values of some
-    columns (source, month). Whoosh's FacetCollector counts only what reaches the
+    """Counts the matches the total counts, each version of a story included, by the
+    values of some columns (source, month): every match up to EXACT_TOTAL, none of
+    those seen after it. Whoosh's FacetCollector counts only what reaches the
     ranking collector, which collapsing changes, and gathers every match to do it."""
 
     def __init__(self, child, names: tuple[str, ...]):
@@ -199,6 +200,7 @@ class FacetCounter(WrappingCollector):
         self.names = names
         self.counts: dict[str, dict[str, int]] = {name: {} for name in names}
         self.columns: list = []
+        self.top = find(child, (CappedTopCollector, collectors.SortingCollector))
 
     def set_subsearcher(self, subsearcher, offset):
         super().set_subsearcher(subsearcher, offset)
@@ -210,12 +212,26 @@ class FacetCounter(WrappingCollector):
         ]
 
     def matches(self):
-        columns = self.columns
+        columns, top = self.columns, self.top
         for sub_docnum in self.child.matches():
-            for counts, column in columns:
-                value = column[sub_docnum]
-                counts[value] = counts.get(value, 0) + 1
+            if not getattr(top, "lower_bound", False):
+                for counts, column in columns:
+                    value = column[sub_docnum]
+                    counts[value] = counts.get(value, 0) + 1
             yield sub_docnum
+
+
+def count_facets(searcher: Searcher, docnums: list[int]) -> dict[str, dict[str, int]]:
+    """The facet counts of some documents (a tier's collected hits)."""
+    reader = searcher.reader()
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for name in FACETS:
+        if reader.has_column(name):
+            column = reader.column_reader(name)
+            for docnum in docnums:
+                value = column[docnum]
+                counts[name][value] = counts[name].get(value, 0) + 1
+    return counts
 
 
 # Matches counted one by one; past this, a search ranked by relevance skips the blocks
@@ -295,16 +311,13 @@ def make_collector(
         c = collectors.SortingCollector(sorting.FieldFacet("date", reverse=True), limit=limit)
     else:
         # The collector sees every match once up to EXACT_TOTAL, so the total comes
-        # with the ranking instead of from a second pass over the matches. Facets
-        # count every match: with them, nothing is skipped.
-        if options.facets:
-            exact = 2**62
+        # with the ranking instead of from a second pass over the matches.
         c = CappedTopCollector(limit, EXACT_TOTAL if exact is None else exact)
     if excluded is not None:
         c = Excluding(c, *excluded)
     if time_limit is not None:
         c = DeadlineCollector(c, time_limit)
-    if options.facets:
+    if options.facets and exact is None:  # a partial tier counts its hits afterwards
         c = FacetCounter(c, FACETS)
     # TermsCollector asks for matchers that know their current match (needs_current),
     # which also keeps Whoosh from preloading unions on small indexes: its preloaded
@@ -419,7 +432,7 @@ def run_search(
                 made.score = tiers.bm25(made.score, lacks)
         hits.append(made)
     tiers_run = [t for t in (complete, partial) if t is not None]
-    facets = _merge_facets([t.collector for t in tiers_run]) if options.facets else None
+    facets = _merge_facets([t.facets for t in tiers_run]) if options.facets else None
     total = sum(t.total for t in tiers_run)
     lower_bound = any(t.lower_bound for t in tiers_run)
     if lower_bound:
@@ -476,6 +489,7 @@ class _Tier:
         self.stopped = False  # the time limit stopped it
         self.lower_bound = False  # more matches than it counted: the total is a lower bound
         self.collector = None
+        self.facets: dict[str, dict[str, int]] = {}
         self.collapse = options.collapse  # what seen() leaves out: stories, or documents
         if q is None:
             return
@@ -491,6 +505,12 @@ class _Tier:
             matched = self.collector.child.count()
             self.total = len(self.collector.lists)
             self.collapsed = matched - self.total
+        if options.facets:  # the complete tier counted as it went; a partial one, its hits
+            self.facets = (
+                find(self.collector, FacetCounter).counts
+                if exact is None
+                else count_facets(searcher, [hit.docnum for hit in self.results])
+            )
         top = find(self.collector, (CappedTopCollector, collectors.SortingCollector))
         self.lower_bound = getattr(top, "lower_bound", False)
         if self.lower_bound:
@@ -503,13 +523,11 @@ class _Tier:
         return set(), {hit.docnum for hit in self.results}
 
 
-def _merge_facets(chains: list) -> dict[str, dict[str, int]]:
-    """The facet counts of several collector chains (tiers), added up."""
+def _merge_facets(tiers: list[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
+    """The facet counts of several tiers, added up."""
     out: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    for chain in chains:
-        if chain is None:
-            continue
-        for name, counts in find(chain, FacetCounter).counts.items():
+    for tier in tiers:
+        for name, counts in tier.items():
             for key, n in counts.items():
                 out[name][key] = out[name].get(key, 0) + n
     return {name: sorted_counts(name, counts) for name, counts in out.items()}
