@@ -20,7 +20,8 @@ after it). Peers, on the same documents and queries:
 nDCG@10, recall@100 and MRR@10 come from ir_measures (pytrec_eval), for all
 queries and for each half of the query file: veille's knobs are tuned on the
 first half, so the second half shows an over-fit. The report is printed and
-written to bench/results/relevance.{md,json}. Needs ``pip install '.[bench]'``.
+written to bench/results/relevance.{md,json}; a full run (every set, engine and
+query, no knob) also puts the table into README.md. Needs ``pip install '.[bench]'``.
 """
 
 from __future__ import annotations
@@ -198,6 +199,7 @@ KNOBS = {  # --knob name: (module, setting)
     "k1": ("veille.query.search", "BM25_K1"),
     "b": ("veille.query.search", "BM25_B"),
     "coverage": ("veille.query.matching", "COVERAGE_WEIGHT"),
+    "soft": ("veille.query.matching", "SOFT_WEIGHT"),
 }
 
 ENGINE_CLASSES = {
@@ -450,6 +452,11 @@ def main(argv: list[str] | None = None) -> int:
         (RESULTS / "relevance.md").write_text(
             "# Relevance (`python bench/relevance.py`)\n\n" + table
         )
+        if not (args.sets or args.engines or args.queries or args.knob):  # a full run
+            from readme import replace_between
+
+            if replace_between("relevance-table", table):
+                print("README.md: relevance table updated")
     return 0
 
 

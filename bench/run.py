@@ -8,7 +8,8 @@ Measures, per corpus size: indexing (documents per second, index size against
 the raw text, peak memory), query latency in-process with snippets for the top
 10 (p50/p95/p99 per query type), `veille search` as a new process against
 `rg -i`, and the server under 1, 4 and 16 concurrent clients. Prints a table and
-writes it as JSON and Markdown (bench/results/ by default). Needs the bench
+writes it as JSON and Markdown (bench/results/ by default; a full run written
+there also replaces README.md's performance table). Needs the bench
 extra (`pip install '.[bench]'`) for tantivy and Debian's ripgrep for `rg`;
 a peer that is missing is reported as such.
 """
@@ -450,6 +451,12 @@ def main(argv: list[str] | None = None) -> int:
     write_report(report, args.out, stem)
     print(markdown(report))
     print(f"written: {args.out / (stem + '.json')}, {args.out / (stem + '.md')}", file=sys.stderr)
+    if not args.quick and args.out.resolve() == (HERE / "results").resolve():
+        from readme import replace_between
+
+        latest = f"Latest run (`bench/results/{stem}.md`):\n\n{markdown(report)}"
+        if replace_between("bench-table", latest):
+            print("README.md: performance table updated", file=sys.stderr)
     return 0
 
 

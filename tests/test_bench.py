@@ -63,3 +63,39 @@ def test_quick_run_prints_and_writes_its_report(tmp_path):
     assert "| veille | 1 |" in markdown and "query latency" in markdown
     assert "Completions (`GET /suggest`'s work) on the 30 articles" in markdown
     assert "| veille |" in proc.stdout
+
+
+def test_a_benchmark_table_replaces_only_what_stands_between_its_readme_markers(tmp_path):
+    from readme import replace_between
+
+    readme = tmp_path / "README.md"
+    readme.write_text("# Title\n<!-- t -->\nold table\n<!-- /t -->\nkept text\n", "utf-8")
+    assert replace_between("t", "| new | table |\n", readme)
+    assert readme.read_text("utf-8") == (
+        "# Title\n<!-- t -->\n| new | table |\n\n<!-- /t -->\nkept text\n"
+    )
+    # a README without the markers is left as it was
+    assert not replace_between("other", "x", readme)
+    assert "| new | table |" in readme.read_text("utf-8")
+    assert not replace_between("t", "x", tmp_path / "missing.md")
+
+
+def test_respelled_questions_spell_one_name_differently_in_documents_and_queries():
+    from relevance import respelled_set
+
+    docs = [
+        ("d1", "Visite", "Le ministre Carney arrive à Ottawa."),
+        ("d2", "Autre", "Carney parle."),
+        ("d3", "Sans", "Rien à voir."),
+    ]
+    queries = [("q1", "Quand Carney arrive-t-il ?"), ("q2", "Qui parle ?")]
+    qrels = [("q1", "d1", 1), ("q2", "d2", 1)]
+    groups = [["Kyiv", "Kiev"], ["Odesa", "Odessa"]]
+    renamed, originals, respelled = respelled_set(docs, queries, qrels, groups)
+    assert originals == [("q1", "Quand Carney arrive-t-il ?")]  # q2 names nothing
+    assert [d[2] for d in renamed] == [
+        "Le ministre Kyiv arrive à Ottawa.",
+        "Kiev parle.",
+        "Rien à voir.",
+    ]
+    assert respelled == [("q1~0", "Quand Kyiv arrive-t-il ?"), ("q1~1", "Quand Kiev arrive-t-il ?")]
