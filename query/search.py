@@ -299,14 +299,21 @@ def sorted_counts(name: str, counts: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=key, reverse=name == "month"))
 
 
+def _facets_as_it_goes(options: Options, exact: int | None) -> bool:
+    """Whether a tier counts facets while it collects (every match it counts), or
+    afterwards over its hits (a partial tier ranked by relevance, counted only as far
+    as the page needs)."""
+    return exact is None or options.sort == "date"
+
+
 def make_collector(
     limit: int, options: Options, time_limit: float | None, excluded=None, exact=None
 ):
     """Rank (or sort by date), stop in time, count facets, record matched terms, collapse
     stories: Whoosh's own chain (``Searcher.collector``) with the deadline inside it.
     ``excluded`` (stories, documents) are left out: those of a tier already collected.
-    Matches are counted exactly up to ``exact`` (EXACT_TOTAL by default), or all of
-    them when facets are counted."""
+    Ranked by relevance, matches are counted exactly up to ``exact`` (EXACT_TOTAL by
+    default); sorted by date, all of them."""
     if options.sort == "date":
         c = collectors.SortingCollector(sorting.FieldFacet("date", reverse=True), limit=limit)
     else:
@@ -317,7 +324,7 @@ def make_collector(
         c = Excluding(c, *excluded)
     if time_limit is not None:
         c = DeadlineCollector(c, time_limit)
-    if options.facets and exact is None:  # a partial tier counts its hits afterwards
+    if options.facets and _facets_as_it_goes(options, exact):
         c = FacetCounter(c, FACETS)
     # TermsCollector asks for matchers that know their current match (needs_current),
     # which also keeps Whoosh from preloading unions on small indexes: its preloaded
@@ -505,10 +512,10 @@ class _Tier:
             matched = self.collector.child.count()
             self.total = len(self.collector.lists)
             self.collapsed = matched - self.total
-        if options.facets:  # the complete tier counted as it went; a partial one, its hits
+        if options.facets:
             self.facets = (
                 find(self.collector, FacetCounter).counts
-                if exact is None
+                if _facets_as_it_goes(options, exact)
                 else count_facets(searcher, [hit.docnum for hit in self.results])
             )
         top = find(self.collector, (CappedTopCollector, collectors.SortingCollector))
