@@ -38,9 +38,16 @@ def index_option(command):
 
 
 def table_options(synonyms_help: str, variants_help: str):
-    """The --synonyms and --variants options."""
+    """The --synonyms and --variants options, and --no-default-synonyms/-variants."""
 
     def decorate(command):
+        for table in ("variants", "synonyms"):
+            command = click.option(
+                f"--no-default-{table}",
+                f"no_default_{table}",
+                is_flag=True,
+                help=f"Leave out the shipped {table} table (use only --{table} FILE, if given).",
+            )(command)
         for name, text in (("--variants", variants_help), ("--synonyms", synonyms_help)):
             command = click.option(
                 name, type=click.Path(exists=True, dir_okay=False, path_type=Path), help=text
@@ -68,22 +75,47 @@ def load_table(path: Path | None) -> str | None:
         ) from None
 
 
-def make_analyzer(synonyms: Path | None, variants: Path | None):
-    """The chain with the tables given on the command line, or None if none was given."""
-    from veille.indexer.analysis import build_analyzer
+def make_analyzer(
+    synonyms: Path | None,
+    variants: Path | None,
+    no_default_synonyms: bool = False,
+    no_default_variants: bool = False,
+):
+    """The chain with the tables given on the command line (each added to the shipped
+    one unless its --no-default-… flag is given), or None if none was given."""
+    from veille.indexer.analysis import (
+        build_analyzer,
+        default_synonyms_text,
+        default_variants_text,
+    )
     from veille.indexer.tables import TableError
 
-    if synonyms is None and variants is None:
+    if not (synonyms or variants or no_default_synonyms or no_default_variants):
         return None
+    own_synonyms, own_variants = load_table(synonyms), load_table(variants)
     try:
-        return build_analyzer(
-            load_table(synonyms),
-            load_table(variants),
+        # The user's files alone first, so that an error names their own lines.
+        build_analyzer(
+            own_synonyms,
+            own_variants,
             str(synonyms or "synonyms file"),
             str(variants or "variants file"),
         )
+        return build_analyzer(
+            _with_shipped(own_synonyms, no_default_synonyms, default_synonyms_text),
+            _with_shipped(own_variants, no_default_variants, default_variants_text),
+            f"{synonyms or 'synonyms file'} with the shipped synonyms",
+            f"{variants or 'variants file'} with the shipped variants",
+        )
     except TableError as exc:
         raise VeilleError(str(exc)) from None
+
+
+def _with_shipped(own: str | None, no_default: bool, shipped) -> str:
+    """A table: the user's lines after the shipped ones, or the user's alone."""
+    if no_default:
+        return own or ""
+    return shipped() if own is None else f"{shipped()}\n{own}"
 
 
 def warn(message: str) -> None:
@@ -110,8 +142,8 @@ def cli():
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @index_option
 @table_options(
-    "Synonym file (synonyms.txt format) to use instead of the shipped one.",
-    "Name-variant file (same format) to use instead of the shipped one.",
+    "Synonym file (synonyms.txt format) whose lines add to the shipped table.",
+    "Name-variant file (same format) whose lines add to the shipped table.",
 )
 @click.option("--rebuild", is_flag=True, help="Start the index from scratch with these paths.")
 @click.option(
@@ -121,7 +153,17 @@ def cli():
     "from 2000 files on.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def index(paths, index_dir, synonyms, variants, rebuild, procs, as_json):
+def index(
+    paths,
+    index_dir,
+    synonyms,
+    variants,
+    no_default_synonyms,
+    no_default_variants,
+    rebuild,
+    procs,
+    as_json,
+):
     """Index article files and folders of them (the bundled articles if no PATH).
 
     Reads .txt, .md, .html/.htm, and .json/.jsonl exports (one article per
@@ -135,7 +177,7 @@ def index(paths, index_dir, synonyms, variants, rebuild, procs, as_json):
     from veille.indexer.store import StoreError
 
     directory = resolve_index(index_dir)
-    analyzer = make_analyzer(synonyms, variants)
+    analyzer = make_analyzer(synonyms, variants, no_default_synonyms, no_default_variants)
     targets = list(paths) or [CORPUS_DIR]
     bar = ProgressBar()
     try:
@@ -427,8 +469,8 @@ def stats(index_dir, as_json):
 @click.argument("text", nargs=-1, required=True)
 @index_option
 @table_options(
-    "Analyse with this synonym file instead of the index's.",
-    "Analyse with this name-variant file instead of the index's.",
+    "Analyse with the shipped synonyms plus this file, instead of the index's tables.",
+    "Analyse with the shipped name variants plus this file, instead of the index's tables.",
 )
 @click.option(
     "--mode",
@@ -438,7 +480,9 @@ def stats(index_dir, as_json):
     help="Analyse as a document is indexed, or as a query is.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the tokens as JSON.")
-def analyze(text, index_dir, synonyms, variants, mode, as_json):
+def analyze(
+    text, index_dir, synonyms, variants, no_default_synonyms, no_default_variants, mode, as_json
+):
     """Show the tokens the analysis chain makes of TEXT, to see why something matches.
 
     Uses the chain the index was built with (or the default chain if there is
@@ -448,7 +492,7 @@ def analyze(text, index_dir, synonyms, variants, mode, as_json):
     from veille.indexer.store import StoreError, index_analyzer, index_exists, open_index
 
     value = " ".join(text)
-    analyzer = make_analyzer(synonyms, variants)
+    analyzer = make_analyzer(synonyms, variants, no_default_synonyms, no_default_variants)
     if analyzer is None:
         directory = resolve_index(index_dir)
         try:

@@ -166,7 +166,7 @@ def test_a_malformed_synonym_file_is_reported_with_its_line(tmp_path):
     assert not (tmp_path / "ix").exists()
 
 
-def test_a_synonym_file_replaces_the_shipped_one(tmp_path):
+def test_a_synonym_file_adds_to_the_shipped_one_unless_told_not_to(tmp_path):
     syn = tmp_path / "syn.txt"
     syn.write_text("Carney, premier ministre canadien\n")
     runner = CliRunner()
@@ -176,7 +176,22 @@ def test_a_synonym_file_replaces_the_shipped_one(tmp_path):
         cli, ["search", "--index", ix, "--json", "--no-collapse", "premier ministre canadien"]
     )
     assert set(json_hits(hits)) == {R, C}
+    assert runner.invoke(cli, ["search", "--index", ix, "NATO"]).exit_code == 0  # OTAN, shipped
+    only = ["index", "--rebuild", "--index", ix, "--synonyms", str(syn), "--no-default-synonyms"]
+    assert runner.invoke(cli, only).exit_code == 0
     assert runner.invoke(cli, ["search", "--index", ix, "NATO"]).exit_code == 1
+    assert runner.invoke(cli, ["search", "--index", ix, "premier ministre canadien"]).exit_code == 0
+
+
+def test_a_variant_line_joins_a_spelling_to_a_shipped_group(tmp_path):
+    variants = tmp_path / "variants.txt"
+    variants.write_text("Kyiv, Kyjiw\n")  # German; the shipped table joins Kyiv and Kiev
+    result = CliRunner().invoke(cli, ["analyze", "--variants", str(variants), "Kyjiw", "Kiev"])
+    tokens = [line.split()[1] for line in result.stdout.splitlines()]
+    assert result.exit_code == 0 and tokens[0] == tokens[1]
+    alone = ["analyze", "--variants", str(variants), "--no-default-variants", "Kyjiw", "Kiev"]
+    tokens = [line.split()[1] for line in CliRunner().invoke(cli, alone).stdout.splitlines()]
+    assert tokens[0] != tokens[1]
 
 
 def test_writing_into_a_folder_that_is_not_an_index_exits_2(tmp_path):
