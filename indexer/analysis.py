@@ -354,6 +354,26 @@ class VeilleAnalyzer(CompositeAnalyzer):
             cache[name, mode] = frozenset(t for w in words for t in self.terms(w, mode=mode))
         return cache[name, mode]
 
+    def origin(self, token: str, source: str) -> str:
+        """How a token came from the text it stands for: ``word`` (folded and
+        stemmed), ``spelling rule`` (the variant key changed the stem), ``variant
+        table`` or ``synonym table`` (a table's group token)."""
+        memo = next(item for item in self.items if isinstance(item, WordMemo))
+        if " " not in source.strip():
+            word = source
+            for word_filter in memo.filters:
+                if word == token:
+                    return "word"
+                changed = word_filter.transform(word) if word else word
+                if isinstance(word_filter, VariantKeyFilter) and changed == token:
+                    return "spelling rule"
+                word = changed
+        variants, synonyms = (item for item in self.items if isinstance(item, SynonymFilter))
+        for name, table in (("variant table", variants.table), ("synonym table", synonyms.table)):
+            if any(r.canonical == token for rules in table.rules.values() for r in rules):
+                return name
+        return "word"
+
     def words(self, text: str) -> list[str]:
         """The words of ``text`` as the per-word filters leave them (folded, stemmed,
         variant keys), without synonyms or positions: the cheap form of the analysed

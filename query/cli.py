@@ -486,7 +486,8 @@ def analyze(
     """Show the tokens the analysis chain makes of TEXT, to see why something matches.
 
     Uses the chain the index was built with (or the default chain if there is
-    no index). Tokens on the same position are synonyms of each other.
+    no index). Tokens on the same position are synonyms of each other; each says
+    where it comes from: word, spelling rule, variant table or synonym table.
     """
     from veille.indexer.analysis import build_analyzer
     from veille.indexer.store import StoreError, index_analyzer, index_exists, open_index
@@ -507,6 +508,7 @@ def analyze(
             "start": t.startchar,
             "end": t.endchar,
             "source": value[t.startchar : t.endchar],
+            "origin": analyzer.origin(t.text, value[t.startchar : t.endchar]),
         }
         for t in analyzer(value, mode=mode, chars=True, positions=True)
     ]
@@ -514,7 +516,8 @@ def analyze(
         click.echo(json.dumps({"text": value, "mode": mode, "tokens": tokens}, ensure_ascii=False))
         return
     for tok in tokens:
-        click.echo(f"{tok['position']:>4}  {tok['token']:<20} {tok['source']}")
+        origin = f"({tok['origin']})"
+        click.echo(f"{tok['position']:>4}  {tok['token']:<20} {tok['source']:<24} {origin}")
 
 
 @cli.command(short_help="Serve the search page, JSON API and widget over HTTP.")

@@ -210,6 +210,17 @@ def test_analyze_shows_why_spellings_meet(run):
     assert lines[2][2] == "OTAN"
 
 
+def test_analyze_says_where_each_token_comes_from(run):
+    result = json.loads(run("analyze", "--json", "garanties Zaporizhzhia Kharkov NATO").stdout)
+    assert [(t["source"], t["origin"]) for t in result["tokens"]] == [
+        ("garanties", "word"),  # folded and stemmed
+        ("Zaporizhzhia", "spelling rule"),  # the variant key's rules
+        ("Kharkov", "variant table"),  # no rule joins it to Kharkiv: the table does
+        ("NATO", "synonym table"),  # a translation of OTAN
+    ]
+    assert "(spelling rule)" in run("analyze", "Zaporizhzhia").stdout
+
+
 def test_analyze_json_and_query_mode(run):
     index_mode = json.loads(run("analyze", "--json", "Union européenne").stdout)
     assert [t["token"] for t in index_mode["tokens"]] == ["union", "ue", "europen"]
