@@ -357,7 +357,8 @@ class VeilleAnalyzer(CompositeAnalyzer):
     def origin(self, token: str, source: str) -> str:
         """How a token came from the text it stands for: ``word`` (folded and
         stemmed), ``spelling rule`` (the variant key changed the stem), ``variant
-        table`` or ``synonym table`` (a table's group token)."""
+        table`` or ``synonym table`` (a group of a shipped table), ``your variant
+        table`` or ``your synonym table`` (a group the shipped tables lack)."""
         memo = next(item for item in self.items if isinstance(item, WordMemo))
         if " " not in source.strip():
             word = source
@@ -371,7 +372,10 @@ class VeilleAnalyzer(CompositeAnalyzer):
         variants, synonyms = (item for item in self.items if isinstance(item, SynonymFilter))
         for name, table in (("variant table", variants.table), ("synonym table", synonyms.table)):
             if any(r.canonical == token for rules in table.rules.values() for r in rules):
-                return name
+                shipped = build_analyzer()
+                if self == shipped or token in shipped.terms(source):
+                    return name
+                return f"your {name}"
         return "word"
 
     def words(self, text: str) -> list[str]:

@@ -189,6 +189,8 @@ def test_a_variant_line_joins_a_spelling_to_a_shipped_group(tmp_path):
     result = CliRunner().invoke(cli, ["analyze", "--variants", str(variants), "Kyjiw", "Kiev"])
     tokens = [line.split()[1] for line in result.stdout.splitlines()]
     assert result.exit_code == 0 and tokens[0] == tokens[1]
+    assert result.stdout.splitlines()[0].endswith("(your variant table)")
+    assert result.stdout.splitlines()[1].endswith("(variant table)")  # Kiev: the shipped one
     alone = ["analyze", "--variants", str(variants), "--no-default-variants", "Kyjiw", "Kiev"]
     tokens = [line.split()[1] for line in CliRunner().invoke(cli, alone).stdout.splitlines()]
     assert tokens[0] != tokens[1]
