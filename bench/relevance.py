@@ -238,7 +238,7 @@ def respelled_set(docs, queries, qrels, groups: list[list[str]]):
             relevant.setdefault(qid, set()).add(doc_id)
     texts = {doc_id: f"{title}\n{text}" for doc_id, title, text in docs}
     taken = {s.lower() for g in groups for s in g}
-    chosen = []  # (qid, query, name, group)
+    chosen = []  # (qid, query, the name as a whole-word pattern, group)
     for qid, text in queries:
         if len(chosen) == len(groups):
             break
@@ -247,20 +247,19 @@ def respelled_set(docs, queries, qrels, groups: list[list[str]]):
                 continue
             word = re.compile(rf"\b{re.escape(name)}\b")
             if all(word.search(texts.get(d, "")) for d in relevant[qid]):
-                chosen.append((qid, text, name, groups[len(chosen)]))
+                chosen.append((qid, text, word, groups[len(chosen)]))
                 taken.add(name.lower())
                 break
     renamed = []
     for n, (doc_id, title, text) in enumerate(docs):
-        for _, _, name, group in chosen:
-            word = re.compile(rf"\b{re.escape(name)}\b")
+        for _, _, word, group in chosen:
             spelling = group[n % len(group)]
             title, text = word.sub(spelling, title), word.sub(spelling, text)
         renamed.append((doc_id, title, text))
     originals = [(qid, text) for qid, text, _, _ in chosen]
     respelled = [
-        (f"{qid}~{i}", re.sub(rf"\b{re.escape(name)}\b", spelling, text))
-        for qid, text, name, group in chosen
+        (f"{qid}~{i}", word.sub(spelling, text))
+        for qid, text, word, group in chosen
         for i, spelling in enumerate(group)
     ]
     return renamed, originals, respelled

@@ -495,30 +495,29 @@ class _Tier:
         self.total = self.collapsed = 0
         self.stopped = False  # the time limit stopped it
         self.lower_bound = False  # more matches than it counted: the total is a lower bound
-        self.collector = None
         self.facets: dict[str, dict[str, int]] = {}
         self.collapse = options.collapse  # what seen() leaves out: stories, or documents
         if q is None:
             return
-        self.collector = make_collector(limit, options, time_limit, excluded, exact)
+        collector = make_collector(limit, options, time_limit, excluded, exact)
         try:
-            searcher.search_with_collector(q, self.collector)
+            searcher.search_with_collector(q, collector)
         except TimeLimit:
             self.stopped = True  # ranked among the documents seen so far
-        results = self.collector.results()
+        results = collector.results()
         self.results = list(results)
         self.total = len(results)
         if options.collapse:  # Whoosh's count leaves out the versions it replaced: count stories
-            matched = self.collector.child.count()
-            self.total = len(self.collector.lists)
+            matched = collector.child.count()
+            self.total = len(collector.lists)
             self.collapsed = matched - self.total
         if options.facets:
             self.facets = (
-                find(self.collector, FacetCounter).counts
+                find(collector, FacetCounter).counts
                 if _facets_as_it_goes(options, exact)
                 else count_facets(searcher, [hit.docnum for hit in self.results])
             )
-        top = find(self.collector, (CappedTopCollector, collectors.SortingCollector))
+        top = find(collector, (CappedTopCollector, collectors.SortingCollector))
         self.lower_bound = getattr(top, "lower_bound", False)
         if self.lower_bound:
             self.total = min(self.total, top.exact)
