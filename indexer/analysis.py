@@ -21,11 +21,12 @@ from functools import lru_cache
 from unidecode import unidecode
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
+from .gazetteer import MIN_NAME, Gazetteer, shipped_gazetteer
 from .stemming import french_light_stem
 from .tables import SynonymTable, data_text, parse_synonyms, word_list
 from .variants import variant_key
 
-ANALYSIS_VERSION = 1  # bump when the chain changes what an index holds
+ANALYSIS_VERSION = 2  # bump when the chain changes what an index holds
 
 # A word is letters and digits, with apostrophes inside it (l'Ukraine, Lugans'k).
 # Hyphens split words, so cessez-le-feu is three tokens in a row: a phrase.
@@ -35,7 +36,7 @@ WORD_PATTERN = re.compile(r"\w+(?:['’ʼ]\w+)*")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _LETTER = r"(?:\w|[\u0300-\u036f])"
 WORD_PATTERN_COMBINING = re.compile(rf"{_LETTER}+(?:['’ʼ]{_LETTER}+)*")
-_NOT_ASCII_WORD = re.compile(r"[^A-Za-z0-9']+")
+_NOT_ASCII_WORD = re.compile(r"[^A-Za-z0-9'ż]+")
 
 
 class WordTokenizer(Tokenizer):
@@ -68,18 +69,35 @@ class WordTokenizer(Tokenizer):
 
 
 def fold(text: str) -> str:
-    """Transliterate to ASCII letters, digits, apostrophes (sécurité -> securite, Київ -> Kiyiv)."""
+    """Transliterate to ASCII letters, digits, apostrophes (sécurité -> securite, Київ -> Kiyiv);
+    Polish ż stays, for the spelling rules."""
     if text.isascii():
         return text if text.isalnum() else _NOT_ASCII_WORD.sub("", text)
     if not text.translate(_LATIN_TO_NONE):  # only Latin letters: a table lookup suffices
         return _NOT_ASCII_WORD.sub("", text.translate(_LATIN))
+    if _CYRILLIC.search(text):
+        text = _SOFT_SIGN_BEFORE_VOWEL.sub("й", text).translate(_CYRILLIC_SPELLING)
+        if _UKRAINIAN.search(text):
+            text = text.translate(_UKRAINIAN_H)
     return _NOT_ASCII_WORD.sub("", unidecode(text))
 
 
 # unidecode's own transliteration of the Latin letters (U+0080 to U+024F) as a
 # str.translate table: French words fold in C instead of unidecode's Python loop.
 _LATIN = {c: unidecode(chr(c)) for c in range(0x80, 0x250)}
+# Polish ż stays for the spelling rules, which read it both as z (Żurek, written
+# Zurek in the press) and as zh (Prigożyn for Prigozhin); they leave ASCII.
+_LATIN.update({ord("ż"): "ż", ord("Ż"): "ż"})
 _LATIN_TO_NONE = {c: None for c in range(0x250)}
+# Cyrillic as English and French news spell it: soft and hard signs are dropped
+# (Львів -> Lviv, not L'viv) or, before a vowel, read as y (Запорожье ->
+# Zaporozhye), ё is e (Хрущёв -> Khrushchev), and in a Ukrainian
+# word (one with і, ї, є or ґ) г is h (Горлівка -> Horlivka), not Russian g.
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_CYRILLIC_SPELLING = str.maketrans({"ь": "", "Ь": "", "ъ": "", "Ъ": "", "ё": "е", "Ё": "Е"})
+_SOFT_SIGN_BEFORE_VOWEL = re.compile("[ьъЬЪ](?=[еёюяиЕЁЮЯИ])")
+_UKRAINIAN = re.compile("[іїєґІЇЄҐ]")
+_UKRAINIAN_H = str.maketrans({"г": "h", "Г": "H"})
 
 
 class TokenFilter(Filter):
@@ -148,6 +166,49 @@ class StopFilter(TokenFilter):
         return "" if text in self.stopwords else text
 
 
+class NameFilter(TokenFilter):
+    """Recognize names before the stemmer, as Lucene's KeywordMarkerFilter does.
+
+    A spelling the gazetteer lists becomes its place's token (Lemberg, Lwów and
+    Львів -> lviv). A word of the variant tables, or a word whose plural-less
+    form would be a place (Hamas, not Hama), keeps its own spelling: only the
+    spelling rules apply to it. ``name`` returns None for other words, which go
+    on to the stemmer; inside ``WordMemo`` a name ends the chain.
+    """
+
+    is_morph = True
+
+    def __init__(self, gazetteer: Gazetteer, keywords: frozenset[str] = frozenset()):
+        self.gazetteer = gazetteer
+        self.keywords = keywords
+
+    def place(self, text: str) -> str | None:
+        """The token of the place this word names, if the gazetteer lists it."""
+        if len(text) < MIN_NAME or not text.isalpha():
+            return None
+        for key in variant_key(text).split(" "):
+            place = self.gazetteer.get(key)
+            if place is not None:
+                return place
+        return None
+
+    def name(self, text: str) -> str | None:
+        if not text.isalpha():
+            return None
+        place = self.place(text)
+        if place is not None:
+            return place
+        if text in self.keywords:
+            return variant_key(text)
+        stem = french_light_stem(text)
+        if stem != text and self.place(stem) is not None:
+            return variant_key(text)
+        return None
+
+    def transform(self, text: str) -> str:
+        return self.name(text) or text
+
+
 class FrenchStemFilter(TokenFilter):
     """Reduce words to a light French stem (garanties -> garanti)."""
 
@@ -190,6 +251,12 @@ class WordMemo(Filter):
         out, cut = text, 0
         for f in self.filters:
             if not morph and f.is_morph:
+                continue
+            if isinstance(f, NameFilter):
+                name = f.name(out)
+                if name is not None:  # a name: no stemming, no other rule
+                    out = name
+                    break
                 continue
             new = f.transform(out)
             if not new:
@@ -311,6 +378,33 @@ class SynonymFilter(Filter):
         yield from run[1:]
 
 
+class ReadingsFilter(Filter):
+    """Make tokens of a word that reads two ways (``variant_key`` gave it two keys,
+    joined by a space): stacked tokens when indexing, alternatives when querying."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if " " not in t.text:
+                yield t
+                continue
+            keys = t.text.split(" ")
+            first = t.copy()
+            first.text = keys[0]
+            if t.mode == "query":
+                first.span = 1
+                first.alternatives = [(key,) for key in keys]
+                yield first
+                continue
+            stacked = []
+            for key in keys[1:]:
+                other = t.copy()
+                other.text = key
+                other.posinc = 0
+                stacked.append(other)
+            yield first
+            yield from stacked
+
+
 class PositionFilter(Filter):
     """Number positions from each token's ``posinc``."""
 
@@ -356,19 +450,29 @@ class VeilleAnalyzer(CompositeAnalyzer):
 
     def origin(self, token: str, source: str) -> str:
         """How a token came from the text it stands for: ``word`` (folded and
-        stemmed), ``spelling rule`` (the variant key changed the stem), ``variant
+        stemmed), ``spelling rule`` (the variant key changed the stem), ``gazetteer``
+        (a place's spelling), ``name`` (a name kept from the stemmer), ``variant
         table`` or ``synonym table`` (a group of a shipped table), ``your variant
         table`` or ``your synonym table`` (a group the shipped tables lack)."""
         memo = next(item for item in self.items if isinstance(item, WordMemo))
         if " " not in source.strip():
             word = source
             for word_filter in memo.filters:
-                if word == token:
-                    return "word"
-                changed = word_filter.transform(word) if word else word
-                if isinstance(word_filter, VariantKeyFilter) and changed == token:
-                    return "spelling rule"
+                if not word:
+                    break
+                if isinstance(word_filter, NameFilter):
+                    name = word_filter.name(word)
+                    if name is not None:  # the chain ends here, with the name
+                        if token in name.split(" "):
+                            return "gazetteer" if word_filter.place(word) else "name"
+                        break
+                    continue
+                changed = word_filter.transform(word)
+                if isinstance(word_filter, VariantKeyFilter) and token in changed.split(" "):
+                    return "word" if changed == word else "spelling rule"
                 word = changed
+            if token in word.split(" "):
+                return "word"
         variants, synonyms = (item for item in self.items if isinstance(item, SynonymFilter))
         for name, table in (("variant table", variants.table), ("synonym table", synonyms.table)):
             if any(r.canonical == token for rules in table.rules.values() for r in rules):
@@ -386,38 +490,60 @@ class VeilleAnalyzer(CompositeAnalyzer):
         pattern = WORD_PATTERN_COMBINING if _COMBINING.search(text) else WORD_PATTERN
         normalize, known = memo.normalize, memo._memo
         words = ((known.get(w) or normalize(w))[0] for w in pattern.findall(text))
-        return [w for w in words if w]
+        return [w.split(" ", 1)[0] for w in words if w]
 
     def unstemmed(self, text: str) -> list[str]:
         """The words of ``text`` normalized but not stemmed (for prefix queries)."""
         memo = next(item for item in self.items if isinstance(item, WordMemo))
         words = (memo.normalize(t.text, morph=False)[0] for t in self.items[0](text))
-        return [w for w in words if w]
+        return [w.split(" ", 1)[0] for w in words if w]
 
 
-def word_filters(variant_key: bool = True) -> list[TokenFilter]:
-    """The per-word filters, in order: folding, case, elision, stop words, stem, variant key."""
-    filters: list[TokenFilter] = [
+def plain_word_filters() -> list[TokenFilter]:
+    """The per-word filters that only spell a word plainly: folding, case, elision, stop words."""
+    return [
         AccentFoldingFilter(),
         LowercaseFilter(),
         ElisionFilter(word_list(data_text("elisions.txt"))),
         ApostropheFilter(),
         StopFilter(word_list(data_text("stopwords.txt"))),
-        FrenchStemFilter(),
     ]
+
+
+def word_filters(
+    variant_key: bool = True, names: bool = True, keywords: frozenset[str] = frozenset()
+) -> list[TokenFilter]:
+    """The per-word filters, in order: plain spelling, names, stem, variant key."""
+    filters = plain_word_filters()
+    if names:
+        filters.append(NameFilter(shipped_gazetteer(), keywords))
+    filters.append(FrenchStemFilter())
     if variant_key:
         filters.append(VariantKeyFilter(word_list(data_text("variant-exceptions.txt"))))
     return filters
 
 
+def name_chain() -> CompositeAnalyzer:
+    """The chain up to plain spelling: tokens folded, lower-case, without elision."""
+    return WordTokenizer() | WordMemo(*plain_word_filters())
+
+
 def stemming_chain() -> CompositeAnalyzer:
-    """The chain up to the stems: tokens, folding, elision, stop words, stemming."""
-    return WordTokenizer() | WordMemo(*word_filters(variant_key=False))
+    """The chain up to the stems, for dictionary words: no names, no variant key."""
+    return WordTokenizer() | WordMemo(*word_filters(variant_key=False, names=False))
 
 
-def base_chain() -> CompositeAnalyzer:
-    """The chain up to the variant key: everything but the two tables."""
-    return WordTokenizer() | WordMemo(*word_filters())
+def base_chain(keywords: frozenset[str] = frozenset()) -> CompositeAnalyzer:
+    """The chain up to the variant key: everything but the two tables.
+    ``keywords`` are plain spellings kept from the stemmer (the variant tables' words)."""
+    return WordTokenizer() | WordMemo(*word_filters(keywords=keywords)) | ReadingsFilter()
+
+
+def table_words(text: str) -> frozenset[str]:
+    """The plain spellings of the words of a synonyms-format table (its names)."""
+    chain = name_chain()
+    entries = (e for line in text.splitlines() for e in re.split(r",|=>", line.split("#")[0]))
+    return frozenset(t.text for entry in entries for t in chain(entry) if t.text.isalpha())
 
 
 def default_synonyms_text() -> str:
@@ -443,7 +569,8 @@ def build_analyzer(
         synonyms_text = default_synonyms_text()
     if variants_text is None:
         variants_text = default_variants_text()
-    base = base_chain()
+    keywords = table_words(variants_text) | table_words(data_text("distinct-names.txt"))
+    base = base_chain(keywords)
 
     def analyze_with(chain):
         return lambda text: tuple(t.text for t in chain(text) if t.posinc)

@@ -1,9 +1,10 @@
 """The rule-based variant key that makes transliterations of one name meet.
 
-Zaporizhzhia, Zaporizhia and Zaporijia all become "zaporijia"; Louhansk and
-Luhansk become "luhansk"; Zelensky, Zelenskyy, Zelenski and Zelens'kii become
-"zelenski". The rules run on stems that are already accent-folded and
-lower-case, with apostrophes (soft signs) removed.
+Zaporizhzhia, Zaporizhia and Zaporijia all become "zaporizhia"; Louhansk and
+Luhansk become "luhansk"; Khrushchev, Khrouchtchev, Chruschtschow and Chruszczow
+become "hrushev". The rules are data: `indexer/data/spelling-rules.txt` gives
+each one with the spelling system it serves. They run on stems that are already
+accent-folded and lower-case, with apostrophes (soft signs) removed.
 
 Applied to ordinary words, the same rules would also join words a reader keeps
 apart (poisson and poison, good and god). `indexer/data/variant-exceptions.txt`
@@ -14,24 +15,126 @@ are left as they are. `tools/make_variant_exceptions.py` regenerates it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
-# Digraph rules, in order: zh/j before letters are collapsed (Zaporizhzhia ->
-# zaporijjia -> zaporijia), ou/u (Louhansk), kh/h (Kherson, Kharkiv), y/i.
-_DIGRAPHS: tuple[tuple[str, str], ...] = (
-    ("zh", "j"),
-    ("kh", "h"),
-    ("ou", "u"),
-    ("y", "i"),
-)
-_DOUBLED = re.compile(r"([a-z])\1+")
+from .tables import TableError, data_text, word_list
+
+RULES_FILE = "spelling-rules.txt"
+_FILE_REF = re.compile(r"\{([\w.-]+\.txt)\}")
+
+
+@dataclass(frozen=True)
+class SpellingRule:
+    """Replace ``pattern`` by ``replacement`` in words whose readings fit ``when``."""
+
+    when: tuple[tuple[str, bool], ...]  # (reading, wanted) pairs; empty for every word
+    pattern: re.Pattern
+    replacement: str  # or several, joined by |: the spelling reads each way
+
+    @property
+    def readings(self) -> list[str]:
+        return self.replacement.split("|")
+
+    def applies(self, readings: frozenset[str]) -> bool:
+        return all((name in readings) == wanted for name, wanted in self.when)
+
+
+@dataclass(frozen=True)
+class SpellingRules:
+    marks: tuple[tuple[str, re.Pattern, re.Pattern | None], ...]  # name, mark, unmark
+    keep: frozenset[str]
+    rules: tuple[SpellingRule, ...]
+
+    def readings(self, stem: str) -> frozenset[str]:
+        """The readings a stem's marks give it (``central`` for a German or Polish spelling)."""
+        return frozenset(
+            name
+            for name, mark, unmark in self.marks
+            if mark.search(stem) and not (unmark and unmark.search(stem))
+        )
+
+    def keys(self, stem: str) -> tuple[str, ...]:
+        """The stem's keys: one, or two when a rule reads a spelling two ways."""
+        readings = self.readings(stem)
+        if readings & self.keep:
+            return (stem,)
+        keys = [stem]
+        for rule in self.rules:
+            if rule.applies(readings):
+                keys = [
+                    new
+                    for key in keys
+                    for new in dict.fromkeys(rule.pattern.sub(r, key) for r in rule.readings)
+                ]
+        return tuple(dict.fromkeys(keys))
+
+
+def parse_rules(text: str, source: str = RULES_FILE) -> SpellingRules:
+    """Parse a spelling-rules file; a bad line raises ``TableError`` naming it."""
+    marks: dict[str, list] = {}
+    keep: set[str] = set()
+    rules: list[SpellingRule] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = re.sub(r"(^|\s)#.*", "", raw).strip()
+        if not line:
+            continue
+        where = f"{source}, line {number}"
+        parts = line.split()
+        try:
+            if parts[0] in ("mark", "unmark"):
+                _, name, pattern = parts
+                compiled = re.compile(_expand(pattern))
+                if parts[0] == "mark":
+                    marks[name] = [compiled, None]
+                else:
+                    marks[name][1] = compiled
+            elif parts[0] == "keep":
+                _, name = parts
+                keep.add(name)
+            else:
+                when, pattern, *replacement = parts
+                if len(replacement) > 1:
+                    raise ValueError("a rule has a condition, a pattern and a replacement")
+                conditions = (
+                    ()
+                    if when == "all"
+                    else tuple((c.lstrip("!"), not c.startswith("!")) for c in when.split(","))
+                )
+                unknown = [c for c, _ in conditions if c not in marks]
+                if unknown:
+                    raise ValueError(f"no mark defines the reading {unknown[0]!r}")
+                rules.append(
+                    SpellingRule(conditions, re.compile(_expand(pattern)), "".join(replacement))
+                )
+        except (ValueError, KeyError, IndexError, re.error) as e:
+            raise TableError(f"{where}: cannot read {raw.strip()!r} ({e})") from None
+    return SpellingRules(
+        tuple((n, m, u) for n, (m, u) in marks.items()), frozenset(keep), tuple(rules)
+    )
+
+
+def _expand(pattern: str) -> str:
+    """Replace each {file.txt} by the words of that data file joined by |, longest first."""
+
+    def words(match: re.Match) -> str:
+        listed = sorted(word_list(data_text(match[1])), key=lambda w: (-len(w), w))
+        return "|".join(map(re.escape, listed))
+
+    return _FILE_REF.sub(words, pattern)
+
+
+@lru_cache(maxsize=1)
+def shipped_rules() -> SpellingRules:
+    return parse_rules(data_text(RULES_FILE))
 
 
 def variant_key(stem: str) -> str:
-    """Return the variant key of a folded stem: the spelling every transliteration shares."""
+    """Return the variant key of a folded stem: the spelling every transliteration shares.
+
+    A spelling that reads two ways (German sch is sh or zh) has two keys, joined by a
+    space; ``ReadingsFilter`` makes stacked tokens of them.
+    """
     if not stem.isalpha():
         return stem
-    key = stem
-    for old, new in _DIGRAPHS:
-        if old in key:
-            key = key.replace(old, new)
-    return _DOUBLED.sub(r"\1", key)
+    return " ".join(shipped_rules().keys(stem))

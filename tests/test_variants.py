@@ -1,4 +1,7 @@
-"""Every spelling of tests/data/dev.tsv finds the others; confusable names never meet."""
+"""Every spelling of tests/data/dev.tsv and dev-world.tsv finds the others of its
+group; confusable names (dev-confusables.tsv, dev-world-confusables.tsv) never meet.
+
+The files are copies of the development sets of ../shared/variants/."""
 
 from __future__ import annotations
 
@@ -16,10 +19,12 @@ def rows(name: str) -> list[list[str]]:
 
 
 GROUPS: dict[str, list[str]] = {}
-for group, spelling, _note in rows("dev.tsv"):
+for group, spelling, _note in rows("dev.tsv") + rows("dev-world.tsv"):
     GROUPS.setdefault(group, []).append(spelling)
 SPELLINGS = [(g, s) for g, spellings in GROUPS.items() for s in spellings]
-CONFUSABLES = [tuple(r[:2]) for r in rows("dev-confusables.tsv")]
+CONFUSABLES = [
+    tuple(r[:2]) for r in rows("dev-confusables.tsv") + rows("dev-world-confusables.tsv")
+]
 
 
 def file_name(spelling: str) -> str:
@@ -46,6 +51,8 @@ def spelling_index(tmp_path_factory):
 
 def test_the_fixture_has_every_group():
     assert {"kyiv", "zaporizhzhia", "luhansk", "zelensky", "putin", "kharkiv"} <= set(GROUPS)
+    assert {"lviv", "khrushchev", "prigozhin", "warsaw"} <= set(GROUPS)  # dev-world
+    assert ("Minsk", "Pinsk") in CONFUSABLES
 
 
 @pytest.mark.parametrize("group, spelling", SPELLINGS, ids=[s for _, s in SPELLINGS])

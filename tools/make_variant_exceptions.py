@@ -38,9 +38,10 @@ def dictionary_stems(paths: list[str]) -> set[str]:
 def colliding_stems(stems: set[str]) -> list[str]:
     by_key: dict[str, set[str]] = defaultdict(set)
     for stem in stems:
-        by_key[variant_key(stem)].add(stem)
+        for key in variant_key(stem).split(" "):  # a spelling that reads two ways has two
+            by_key[key].add(stem)
     return sorted(
-        stem for key, group in by_key.items() if len(group) > 1 for stem in group if stem != key
+        {stem for key, group in by_key.items() if len(group) > 1 for stem in group if stem != key}
     )
 
 

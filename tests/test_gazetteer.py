@@ -1,0 +1,119 @@
+"""The gazetteer: a place's spellings in every language find each other, names are
+kept from the stemmer, and ambiguous or short names never join things a reader keeps apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from veille.indexer.analysis import NameFilter
+from veille.indexer.gazetteer import Gazetteer
+from veille.indexer.tables import TableError
+from veille.indexer.variants import parse_rules
+
+from .conftest import found
+
+
+def article(place: str) -> str:
+    return f"Dépêche\nNotre envoyé spécial écrit depuis {place} ce matin.\n"
+
+
+NAMES = [
+    "Lviv", "Lemberg", "Moskau", "Moscou", "Deutschland", "Allemagne", "Niemcy",
+    "Hama", "Hamas", "Kyiv", "HIV", "Bayern", "Bavaria", "Iran", "Irak", "Paris", "paris",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def places_index(tmp_path_factory):
+    from veille.indexer.build import index_paths
+
+    docs = tmp_path_factory.mktemp("places")
+    for i, name in enumerate(NAMES):
+        (docs / f"{i:02d}-{name}.txt").write_text(article(name), "utf-8")
+    directory = tmp_path_factory.mktemp("places-index") / "index"
+    index_paths(directory, [docs])
+    return directory
+
+
+def names_found(index, query: str) -> set[str]:
+    return {name.split("-", 1)[1].removesuffix(".txt") for name in found(index, query)}
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Lviv", {"Lviv", "Lemberg"}),  # German exonym
+        ("Moskwa", {"Moskau", "Moscou"}),  # Polish, German, French
+        ("Germany", {"Deutschland", "Allemagne", "Niemcy"}),  # a country in four languages
+        ("Bavaria", {"Bayern", "Bavaria"}),  # a region: English, German
+    ],
+)
+def test_a_place_is_found_whatever_language_spells_it(places_index, query, expected):
+    assert names_found(places_index, query) == expected
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Hamas", {"Hamas"}),  # the stemmer would make it Hama, a Syrian city
+        ("Hama", {"Hama"}),
+        ("HIV", {"HIV"}),  # three letters: never looked up (Khiv is one of Kyiv's names)
+        ("Iran", {"Iran"}),
+        ("Irak", {"Irak"}),
+    ],
+)
+def test_names_a_reader_keeps_apart_stay_apart(places_index, query, expected):
+    assert names_found(places_index, query) == expected
+
+
+def test_a_place_name_is_kept_from_the_stemmer(places_index):
+    # Paris is not the plural of pari (a bet): both spellings find Paris, nothing else.
+    assert names_found(places_index, "Paris") == {"Paris", "paris"}
+
+
+@pytest.fixture
+def small_gazetteer(tmp_path):
+    path = tmp_path / "gazetteer.txt"
+    rows = sorted([("kiev", "kiv"), ("kiv", "kiv"), ("lemberg", "lviv"), ("lviv", "lviv")])
+    rows += [("zaporozhe", "zaporizhia")]
+    path.write_text("# a header\n# of two lines\n" + "".join(f"{k}\t{p}\n" for k, p in rows))
+    return path
+
+
+def test_the_gazetteer_finds_every_listed_key_and_no_other(small_gazetteer):
+    gazetteer = Gazetteer(small_gazetteer)
+    for key, place in [
+        ("kiev", "kiv"),
+        ("kiv", "kiv"),
+        ("lemberg", "lviv"),
+        ("zaporozhe", "zaporizhia"),
+    ]:
+        assert gazetteer.get(key) == place
+    for key in ["a", "ki", "kievs", "lvi", "zzz", "#", "a header"]:
+        assert gazetteer.get(key) is None
+
+
+def test_the_gazetteer_answers_the_same_once_read_whole(small_gazetteer, monkeypatch):
+    monkeypatch.setattr(Gazetteer, "LOAD_AFTER", 1)
+    gazetteer = Gazetteer(small_gazetteer)
+    answers = [gazetteer.get(k) for k in ["lemberg", "lemberg", "kiev", "nowhere"]]
+    assert answers == ["lviv", "lviv", "kiv", None] and gazetteer._table is not None
+
+
+def test_a_missing_gazetteer_finds_nothing(tmp_path):
+    assert Gazetteer(tmp_path / "none.txt").get("lviv") is None
+
+
+def test_the_name_filter_alone(small_gazetteer):
+    names = NameFilter(Gazetteer(small_gazetteer), keywords=frozenset({"hamas"}))
+    assert names.name("lemberg") == "lviv"  # a place's spelling: its place's token
+    assert names.name("hamas") == "hamas"  # a listed name: only the spelling rules
+    assert names.name("lembergs") == "lembergs"  # its plural-less form is a place: kept
+    assert names.name("garanties") is None  # a word: left to the stemmer
+
+
+def test_a_bad_spelling_rule_names_its_line():
+    with pytest.raises(TableError, match="line 2"):
+        parse_rules("mark central w\nsomewhere sch S\n")  # no mark defines 'somewhere'
+    with pytest.raises(TableError, match="line 1"):
+        parse_rules("all ([ x\n")  # not a regular expression

