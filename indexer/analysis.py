@@ -15,13 +15,13 @@ stop words never leaves a gap and phrases match across them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from functools import lru_cache
 
 from unidecode import unidecode
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
-from .gazetteer import MIN_NAME, Gazetteer, shipped_gazetteer
+from .gazetteer import MIN_NAME, Gazetteer, shipped_exceptions, shipped_gazetteer
 from .stemming import french_light_stem
 from .tables import SynonymTable, data_text, parse_synonyms, word_list
 from .variants import variant_key
@@ -221,7 +221,7 @@ class FrenchStemFilter(TokenFilter):
 class VariantKeyFilter(TokenFilter):
     """Replace each stem with its variant key (zaporizhzhia -> zaporijia), except listed stems."""
 
-    def __init__(self, exceptions: frozenset[str]):
+    def __init__(self, exceptions: Container[str]):
         self.exceptions = exceptions
 
     def transform(self, text: str) -> str:
@@ -519,7 +519,7 @@ def word_filters(
         filters.append(NameFilter(shipped_gazetteer(), keywords))
     filters.append(FrenchStemFilter())
     if variant_key:
-        filters.append(VariantKeyFilter(word_list(data_text("variant-exceptions.txt"))))
+        filters.append(VariantKeyFilter(shipped_exceptions()))
     return filters
 
 

@@ -1,13 +1,16 @@
-"""The place names of ``indexer/data/gazetteer.txt``, looked up without loading them all.
+"""Sorted plain-text tables looked up by binary search: the gazetteer and the variant exceptions.
 
-The file is sorted by key, so a look-up is a binary search through the mapped
-file: opening it costs nothing, which keeps ``veille search`` quick to start.
-After many look-ups (indexing), the whole table is read into a dictionary.
+``indexer/data/gazetteer.txt`` (``key<TAB>place``) and ``variant-exceptions.txt``
+(one stem a line) are searched with ``bisect`` over their sorted lines: no
+dictionary to build, which keeps ``veille search`` quick to start. A sorted
+file (the gazetteer, which is generated) is first searched as it is read, line
+boundaries found on the fly; the lines are split out once many words have been
+looked up, as when indexing.
 """
 
 from __future__ import annotations
 
-import mmap
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,74 +20,91 @@ GAZETTEER_FILE = "gazetteer.txt"
 MIN_NAME = 4  # shorter words are never looked up: too many are also abbreviations (HIV)
 
 
-class Gazetteer:
-    """A sorted ``key<TAB>place`` file: ``get(key)`` gives the place's token or None."""
+class SortedTable:
+    """A file of lines (``#`` comments, blank lines ignored): ``get(key)`` gives what
+    follows ``key<TAB>`` on its line, ``word in table`` says whether a line is that word.
 
-    LOAD_AFTER = 2_000  # look-ups before the table is read whole
+    ``presorted`` says the file is sorted (a generated file): it is searched as text
+    until ``SPLIT_AFTER`` look-ups. Otherwise its lines are sorted when first read, so
+    a line a user adds anywhere still counts.
+    """
 
-    def __init__(self, path: Path):
+    SPLIT_AFTER = 500
+
+    def __init__(self, path: Path, presorted: bool = False):
         self.path = path
-        self._map: mmap.mmap | None = None
+        self.presorted = presorted
+        self._text: str | None = None
         self._start = 0
-        self._table: dict[str, str] | None = None
+        self._lines: list[str] | None = None
         self._lookups = 0
 
-    def get(self, key: str) -> str | None:
-        if self._table is not None:
-            return self._table.get(key)
-        self._lookups += 1
-        if self._lookups > self.LOAD_AFTER:
-            self._table = self._read_all()
-            return self._table.get(key)
-        return self._search(key)
-
-    def _open(self) -> mmap.mmap | None:
-        if self._map is None:
+    def _read(self) -> str:
+        if self._text is None:
             try:
-                with open(self.path, "rb") as f:
-                    self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            except (OSError, ValueError):  # missing or empty
-                return None
-            while self._map[self._start : self._start + 1] == b"#":
-                self._start = self._map.find(b"\n", self._start) + 1
-        return self._map
+                self._text = self.path.read_text("utf-8")
+            except OSError:
+                self._text = ""
+            while self._text.startswith("#", self._start):  # the header
+                self._start = self._text.find("\n", self._start) + 1 or len(self._text)
+        return self._text
 
-    def _search(self, key: str) -> str | None:
-        data = self._open()
-        if data is None or not key.isascii():
-            return None
-        target = key.encode() + b"\t"
-        lo, hi = self._start, len(data)
-        # Invariant: the line of ``target``, if any, starts in [lo, hi).
-        while lo < hi:
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            # Sorted, comments and blank lines go first, where no key looks; on a
+            # generated file, sorted already, this costs about a millisecond.
+            self._lines = self._read().splitlines()
+            self._lines.sort()
+        return self._lines
+
+    def _line(self, target: str) -> str | None:
+        """The first line at or after ``target`` in sorted order."""
+        if self._lines is None and self.presorted and self._lookups < self.SPLIT_AFTER:
+            self._lookups += 1
+            return self._search_text(target)
+        lines = self.lines
+        i = bisect_left(lines, target)
+        return lines[i] if i < len(lines) else None
+
+    def _search_text(self, target: str) -> str | None:
+        text = self._read()
+        lo, hi = self._start, len(text)
+        found = None
+        while lo < hi:  # lines starting in [lo, hi) are the candidates
             mid = (lo + hi) // 2
-            start = data.rfind(b"\n", lo, mid) + 1 if mid > lo else lo
-            start = max(start, lo)
-            end = data.find(b"\n", start)
-            end = len(data) if end < 0 else end
-            line = data[start:end]
-            if line.startswith(target):
-                return line[len(target) :].decode()
+            start = text.rfind("\n", lo, mid) + 1 or lo
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            line = text[start:end]
             if line < target:
                 lo = end + 1
             else:
-                hi = start
-        return None
+                found, hi = line, start
+        return found
 
-    def _read_all(self) -> dict[str, str]:
-        table: dict[str, str] = {}
-        for line in self.path.read_text("utf-8").splitlines():
-            if line and not line.startswith("#"):
-                key, _, place = line.partition("\t")
-                table[key] = place
-        return table
+    def get(self, key: str) -> str | None:
+        target = key + "\t"
+        line = self._line(target)
+        return line[len(target) :] if line is not None and line.startswith(target) else None
+
+    def __contains__(self, word: str) -> bool:
+        return self._line(word) == word
 
     def __len__(self) -> int:
-        if self._table is None:
-            self._table = self._read_all()
-        return len(self._table)
+        return sum(1 for line in self.lines if line[:1] not in "#")
+
+
+Gazetteer = SortedTable
 
 
 @lru_cache(maxsize=1)
-def shipped_gazetteer() -> Gazetteer:
-    return Gazetteer(DATA_DIR / GAZETTEER_FILE)
+def shipped_gazetteer() -> SortedTable:
+    """The place names of ``gazetteer.txt`` (generated by ``tools/make_gazetteer.py``)."""
+    return SortedTable(DATA_DIR / GAZETTEER_FILE, presorted=True)
+
+
+@lru_cache(maxsize=1)
+def shipped_exceptions() -> SortedTable:
+    """The stems the variant key leaves alone (``variant-exceptions.txt``), which users may edit."""
+    return SortedTable(DATA_DIR / "variant-exceptions.txt")

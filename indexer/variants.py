@@ -15,7 +15,7 @@ are left as they are. `tools/make_variant_exceptions.py` regenerates it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .tables import TableError, data_text, word_list
@@ -33,41 +33,88 @@ class SpellingRule:
     replacement: str  # or several, joined by |: the spelling reads each way
 
     @property
-    def readings(self) -> list[str]:
-        return self.replacement.split("|")
+    def readings(self) -> tuple[str, ...]:
+        return tuple(self.replacement.split("|"))
+
+    @property
+    def needles(self) -> tuple[str, ...]:
+        """Strings one of which a word must hold for the pattern to match (none: always try)."""
+        bare = _LOOKAROUND.sub("", self.pattern.pattern).strip("^$")
+        return tuple(bare.split("|")) if _LITERALS.fullmatch(bare) else ()
 
     def applies(self, readings: frozenset[str]) -> bool:
         return all((name in readings) == wanted for name, wanted in self.when)
 
 
+_NO_READINGS: frozenset[str] = frozenset()
+_LOOKAROUND = re.compile(r"\(\?<?[=!][^)]*\)")
+_LITERALS = re.compile(r"[a-zA-Zż]+(?:\|[a-zA-Zż]+)*")
+
+
 @dataclass(frozen=True)
 class SpellingRules:
-    marks: tuple[tuple[str, re.Pattern, re.Pattern | None], ...]  # name, mark, unmark
+    # name, mark (a pattern, or a set of whole words), unmark pattern
+    marks: tuple[tuple[str, re.Pattern | frozenset[str], re.Pattern | None], ...]
     keep: frozenset[str]
     rules: tuple[SpellingRule, ...]
+    _plans: dict = field(default_factory=dict, compare=False, repr=False)
 
     def readings(self, stem: str) -> frozenset[str]:
         """The readings a stem's marks give it (``central`` for a German or Polish spelling)."""
-        return frozenset(
-            name
-            for name, mark, unmark in self.marks
-            if mark.search(stem) and not (unmark and unmark.search(stem))
-        )
+        found = []
+        for name, mark, unmark in self.marks:
+            if (stem in mark if isinstance(mark, frozenset) else mark.search(stem)) and not (
+                unmark and unmark.search(stem)
+            ):
+                found.append(name)
+        return frozenset(found) if found else _NO_READINGS
+
+    def _plan(self, readings: frozenset[str]) -> tuple:
+        """The rules that apply to words of these readings, ready to run; a pattern that
+        finds any of their needles; and the rules that have none."""
+        plan = self._plans.get(readings)
+        if plan is None:
+            rules = [
+                (rule.needles, rule.pattern.search, rule.pattern.sub, rule.readings)
+                for rule in self.rules
+                if rule.applies(readings)
+            ]
+            needles = sorted({n for r in rules for n in r[0]}, key=len, reverse=True)
+            any_needle = re.compile("|".join(map(re.escape, needles)) or "(?!)")
+            plan = (rules, any_needle.search, [r for r in rules if not r[0]])
+            self._plans[readings] = plan
+        return plan
 
     def keys(self, stem: str) -> tuple[str, ...]:
         """The stem's keys: one, or two when a rule reads a spelling two ways."""
         readings = self.readings(stem)
         if readings & self.keep:
             return (stem,)
-        keys = [stem]
-        for rule in self.rules:
-            if rule.applies(readings):
-                keys = [
-                    new
-                    for key in keys
-                    for new in dict.fromkeys(rule.pattern.sub(r, key) for r in rule.readings)
-                ]
-        return tuple(dict.fromkeys(keys))
+        rules, any_needle, needleless = self._plan(readings)
+        if not any_needle(stem):  # most words: no rule but the needleless ones can match
+            rules = needleless
+        key, others = stem, ()  # the first key, and the other readings' keys
+        for needles, search, sub, replacements in rules:
+            # Skip the substitution when the word cannot match: most words match few rules.
+            if others:
+                if not any(search(k) for k in (key, *others)):
+                    continue
+            elif needles:
+                for needle in needles:
+                    if needle in key:
+                        break
+                else:
+                    continue
+            elif not search(key):
+                continue
+            if len(replacements) == 1:
+                key = sub(replacements[0], key)
+                others = tuple(sub(replacements[0], k) for k in others)
+            else:
+                found = [sub(r, k) for k in (key, *others) for r in replacements]
+                key, *rest = dict.fromkeys(found)
+                others = tuple(rest)
+        return (key, *others) if others else (key,)
 
 
 def parse_rules(text: str, source: str = RULES_FILE) -> SpellingRules:
@@ -84,7 +131,11 @@ def parse_rules(text: str, source: str = RULES_FILE) -> SpellingRules:
         try:
             if parts[0] in ("mark", "unmark"):
                 _, name, pattern = parts
-                compiled = re.compile(_expand(pattern))
+                compiled = (
+                    word_list(data_text(pattern[1:]))
+                    if parts[0] == "mark" and pattern.startswith("@")
+                    else re.compile(_expand(pattern))
+                )
                 if parts[0] == "mark":
                     marks[name] = [compiled, None]
                 else:
@@ -129,6 +180,7 @@ def shipped_rules() -> SpellingRules:
     return parse_rules(data_text(RULES_FILE))
 
 
+@lru_cache(maxsize=1 << 18)
 def variant_key(stem: str) -> str:
     """Return the variant key of a folded stem: the spelling every transliteration shares.
 

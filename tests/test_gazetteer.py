@@ -80,8 +80,9 @@ def small_gazetteer(tmp_path):
     return path
 
 
-def test_the_gazetteer_finds_every_listed_key_and_no_other(small_gazetteer):
-    gazetteer = Gazetteer(small_gazetteer)
+@pytest.mark.parametrize("presorted", [True, False], ids=["searched as text", "split in lines"])
+def test_the_gazetteer_finds_every_listed_key_and_no_other(small_gazetteer, presorted):
+    gazetteer = Gazetteer(small_gazetteer, presorted=presorted)
     for key, place in [
         ("kiev", "kiv"),
         ("kiv", "kiv"),
@@ -93,11 +94,19 @@ def test_the_gazetteer_finds_every_listed_key_and_no_other(small_gazetteer):
         assert gazetteer.get(key) is None
 
 
-def test_the_gazetteer_answers_the_same_once_read_whole(small_gazetteer, monkeypatch):
-    monkeypatch.setattr(Gazetteer, "LOAD_AFTER", 1)
-    gazetteer = Gazetteer(small_gazetteer)
+def test_the_gazetteer_answers_the_same_once_split_in_lines(small_gazetteer, monkeypatch):
+    monkeypatch.setattr(Gazetteer, "SPLIT_AFTER", 1)
+    gazetteer = Gazetteer(small_gazetteer, presorted=True)
     answers = [gazetteer.get(k) for k in ["lemberg", "lemberg", "kiev", "nowhere"]]
-    assert answers == ["lviv", "lviv", "kiv", None] and gazetteer._table is not None
+    assert answers == ["lviv", "lviv", "kiv", None]
+
+
+def test_a_line_added_anywhere_is_found(tmp_path):
+    # variant-exceptions.txt says "add a stem here": a user adds it at the end.
+    path = tmp_path / "exceptions.txt"
+    path.write_text("# stems\nabbe\npoisson\nzebre\nmousse\n")
+    table = Gazetteer(path)
+    assert "mousse" in table and "poisson" in table and "mouss" not in table
 
 
 def test_a_missing_gazetteer_finds_nothing(tmp_path):
