@@ -200,9 +200,10 @@ class NameFilter(TokenFilter):
             return place
         if text in self.keywords:
             return variant_key(text)
-        stem = french_light_stem(text)
-        if stem != text and self.place(stem) is not None:
-            return variant_key(text)
+        if text[-1] in "sx":  # a plural's form without it is a place: not a plural (Hamas)
+            stem = french_light_stem(text)
+            if stem != text and self.place(stem) is not None:
+                return variant_key(text)
         return None
 
     def transform(self, text: str) -> str:

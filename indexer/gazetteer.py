@@ -29,7 +29,7 @@ class SortedTable:
     a line a user adds anywhere still counts.
     """
 
-    SPLIT_AFTER = 500
+    SPLIT_AFTER = 2_000  # a search with snippets looks up a few hundred words
 
     def __init__(self, path: Path, presorted: bool = False):
         self.path = path
