@@ -15,6 +15,7 @@ stop words never leaves a gap and phrases match across them.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Container, Iterable, Iterator
 from functools import lru_cache
 
@@ -23,10 +24,21 @@ from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
 from .gazetteer import MIN_NAME, Gazetteer, shipped_exceptions, shipped_gazetteer
 from .stemming import french_light_stem
-from .tables import SynonymTable, data_text, parse_synonyms, word_list
+from .tables import DATA_DIR, SynonymTable, data_text, parse_synonyms, word_list
 from .variants import variant_key
 
 ANALYSIS_VERSION = 2  # bump when the chain changes what an index holds
+# The data files the chain reads: an index remembers their fingerprint, so an edited
+# rule or a regenerated gazetteer asks for a rebuild instead of silently missing.
+CHAIN_DATA = (
+    "elisions.txt",
+    "stopwords.txt",
+    "spelling-rules.txt",
+    "pinyin-syllables.txt",
+    "variant-exceptions.txt",
+    "gazetteer.txt",
+    "distinct-names.txt",
+)
 
 # A word is letters and digits, with apostrophes inside it (l'Ukraine, Lugans'k).
 # Hyphens split words, so cessez-le-feu is three tokens in a row: a phrase.
@@ -37,6 +49,15 @@ _COMBINING = re.compile(r"[\u0300-\u036f]")
 _LETTER = r"(?:\w|[\u0300-\u036f])"
 WORD_PATTERN_COMBINING = re.compile(rf"{_LETTER}+(?:['’ʼ]{_LETTER}+)*")
 _NOT_ASCII_WORD = re.compile(r"[^A-Za-z0-9'ż]+")
+
+
+@lru_cache(maxsize=1)
+def data_fingerprint() -> str:
+    """A checksum of the data files the chain reads (``CHAIN_DATA``)."""
+    crc = 0
+    for name in CHAIN_DATA:
+        crc = zlib.crc32((DATA_DIR / name).read_bytes(), crc)
+    return f"{crc:08x}"
 
 
 class WordTokenizer(Tokenizer):

@@ -17,7 +17,7 @@ from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError, Index, LockError
 
-from .analysis import ANALYSIS_VERSION, VeilleAnalyzer
+from .analysis import ANALYSIS_VERSION, VeilleAnalyzer, data_fingerprint
 from .documents import Document, FileInfo
 from .lexicon import LexiconTokenizer
 from .locations import INDEX_ENV, default_index_dir  # noqa: F401  (re-exported)
@@ -172,6 +172,11 @@ def _check_meta(directory: Path) -> None:
             f"the index at {directory} was built by another version of veille: "
             "run `veille index --rebuild`"
         )
+    if meta.get("analysis_data", data_fingerprint()) != data_fingerprint():
+        raise StoreError(
+            f"the index at {directory} was built with other spelling rules or name tables "
+            "(indexer/data/): run `veille index --rebuild`"
+        )
 
 
 def create_index(directory: Path, analyzer: VeilleAnalyzer) -> Index:
@@ -181,7 +186,13 @@ def create_index(directory: Path, analyzer: VeilleAnalyzer) -> Index:
     directory.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(directory), make_schema(analyzer))
     (directory / META_FILE).write_text(
-        json.dumps({"analysis_version": ANALYSIS_VERSION, "schema_version": SCHEMA_VERSION})
+        json.dumps(
+            {
+                "analysis_version": ANALYSIS_VERSION,
+                "schema_version": SCHEMA_VERSION,
+                "analysis_data": data_fingerprint(),
+            }
+        )
         + "\n",
         "utf-8",
     )

@@ -99,3 +99,17 @@ def test_respelled_questions_spell_one_name_differently_in_documents_and_queries
         "Rien à voir.",
     ]
     assert respelled == [("q1~0", "Quand Kyiv arrive-t-il ?"), ("q1~1", "Quand Kiev arrive-t-il ?")]
+
+
+def test_the_name_benchmark_counts_found_spellings_and_confusables_that_meet(tmp_path):
+    from variants import markdown, measure
+
+    groups = tmp_path / "groups.tsv"
+    groups.write_text("lviv\tLviv\nlviv\tLemberg\nlviv\tLwów\nriga\tRiga\nriga\tRyga\n", "utf-8")
+    confusables = tmp_path / "confusables.tsv"
+    confusables.write_text("Minsk\tPinsk\n", "utf-8")
+    report = measure(groups, confusables)
+    # Lviv's three spellings find each other (6 pairs); Riga and Ryga meet by the rules (2).
+    assert (report["found"], report["pairs"], report["confusables_that_meet"]) == (8, 8, [])
+    table = markdown({"tiny": {"about": "a test", **report}})
+    assert "| tiny (a test) | 2 | 5 | 1.000 (8/8) | 0 of 2 |" in table

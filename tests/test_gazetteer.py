@@ -126,3 +126,17 @@ def test_a_bad_spelling_rule_names_its_line():
         parse_rules("mark central w\nsomewhere sch S\n")  # no mark defines 'somewhere'
     with pytest.raises(TableError, match="line 1"):
         parse_rules("all ([ x\n")  # not a regular expression
+
+
+def test_an_index_built_with_other_name_tables_asks_for_a_rebuild(make_index, monkeypatch):
+    from click.testing import CliRunner
+
+    from veille.indexer import store
+    from veille.query.cli import cli
+
+    directory = make_index({"a.txt": article("Lemberg")})
+    assert store.open_index(directory)  # the tables it was built with: fine
+    monkeypatch.setattr(store, "data_fingerprint", lambda: "00000000")  # a regenerated gazetteer
+    result = CliRunner().invoke(cli, ["search", "--index", str(directory), "Lviv"])
+    assert result.exit_code == 2
+    assert "other spelling rules or name tables" in result.stderr and "--rebuild" in result.stderr
