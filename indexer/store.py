@@ -170,12 +170,12 @@ def _check_meta(directory: Path) -> None:
     ):
         raise StoreError(
             f"the index at {directory} was built by another version of veille: "
-            "run `veille index --rebuild`"
+            "run `veille index --rebuild PATH...` on the folders it holds"
         )
     if meta.get("analysis_data", data_fingerprint()) != data_fingerprint():
         raise StoreError(
             f"the index at {directory} was built with other spelling rules or name tables "
-            "(indexer/data/): run `veille index --rebuild`"
+            "(indexer/data/): run `veille index --rebuild PATH...` on the folders it holds"
         )
 
 

@@ -61,7 +61,7 @@ def test_an_index_from_another_version_is_refused_by_every_command(built, tmp_pa
         message = one_error_line(veille(*args, "--index", str(built)))
         assert message == (
             f"Error: the index at {built} was built by another version of veille: "
-            "run `veille index --rebuild`"
+            "run `veille index --rebuild PATH...` on the folders it holds"
         )
     answer = TestApp(make_app(built)).get("/search?q=Kiev", status=503)
     assert "another version of veille" in answer.json["error"]
