@@ -345,6 +345,7 @@ class SynonymFilter(Filter):
                     canonical = replace.get(t.text)
                     if canonical is not None:
                         t.text = canonical
+                        _forget_readings(t)
                     yield t
                     continue
                 window.append(t.copy())
@@ -376,6 +377,7 @@ class SynonymFilter(Filter):
     @staticmethod
     def _apply(rule, run: list[Token], querying: bool) -> Iterator[Token]:
         first = run[0]
+        _forget_readings(first)  # the table's group stands for the word now
         if len(run) == 1 and rule.canonical:
             first.text = rule.canonical
         if querying:
@@ -400,6 +402,13 @@ class SynonymFilter(Filter):
         yield from run[1:]
 
 
+def _forget_readings(token: Token) -> None:
+    """Drop the readings ``ReadingsFilter`` gave a query token (a copy of its own)."""
+    if getattr(token, "readings", None):
+        token.readings = token.alternatives = None
+        token.span = 0
+
+
 class ReadingsFilter(Filter):
     """Make tokens of a word that reads two ways (``variant_key`` gave it two keys,
     joined by a space): stacked tokens when indexing, alternatives when querying."""
@@ -415,6 +424,7 @@ class ReadingsFilter(Filter):
             if t.mode == "query":
                 first.span = 1
                 first.alternatives = [(key,) for key in keys]
+                first.readings = tuple(keys)  # for the query builder, inside phrases too
                 yield first
                 continue
             stacked = []
@@ -503,6 +513,15 @@ class VeilleAnalyzer(CompositeAnalyzer):
                     return name
                 return f"your {name}"
         return "word"
+
+    def places_with_prefix(self, prefix: str, limit: int = 20) -> list[str]:
+        """The tokens of the places one of whose spellings' keys starts with ``prefix``
+        (``moscu`` for Moscou*: Moscow's), at most ``limit``."""
+        if len(prefix) < MIN_NAME:
+            return []
+        memo = next(item for item in self.items if isinstance(item, WordMemo))
+        names = [f for f in memo.filters if isinstance(f, NameFilter)]
+        return names[0].gazetteer.values_with_prefix(prefix, limit) if names else []
 
     def words(self, text: str) -> list[str]:
         """The words of ``text`` as the per-word filters leave them (folded, stemmed,

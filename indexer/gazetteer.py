@@ -54,8 +54,9 @@ class SortedTable:
         if self._lines is None:
             # Sorted, comments and blank lines go first, where no key looks; on a
             # generated file, sorted already, this costs about a millisecond.
-            self._lines = self._read().splitlines()
-            self._lines.sort()
+            lines = self._read().splitlines()
+            lines.sort()
+            self._lines = lines  # only once sorted: another thread may be looking
         return self._lines
 
     def _line(self, target: str) -> str | None:
@@ -87,6 +88,17 @@ class SortedTable:
         target = key + "\t"
         line = self._line(target)
         return line[len(target) :] if line is not None and line.startswith(target) else None
+
+    def values_with_prefix(self, prefix: str, limit: int) -> list[str]:
+        """The distinct values of the keys that start with ``prefix``, at most ``limit``."""
+        lines, found = self.lines, {}
+        i = bisect_left(lines, prefix)
+        while i < len(lines) and lines[i].startswith(prefix) and len(found) < limit:
+            _, _, value = lines[i].partition("\t")
+            if value:
+                found[value] = None
+            i += 1
+        return list(found)
 
     def __contains__(self, word: str) -> bool:
         return self._line(word) == word

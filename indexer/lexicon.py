@@ -46,13 +46,15 @@ def _prefix_memo() -> WordMemo:
 
 def fold_prefix(text: str) -> str:
     """The start of a word as typed, folded like the lexicon's words (stop words kept)."""
-    return _prefix_memo().normalize(text)[0]
+    return _prefix_memo().normalize(text)[0].replace("ż", "z")
 
 
 def fold(word: str) -> tuple[str, int]:
     """A word folded (accents, case, elision; "" for a stop word), and how much of its
-    start the elision cut ("l'Ukraine" -> ("ukraine", 2))."""
-    return _memo().normalize(word)
+    start the elision cut ("l'Ukraine" -> ("ukraine", 2)). Polish ż, which the chain
+    keeps for its spelling rules, is z here, as the press writes it (Żurek, Zurek)."""
+    folded, cut = _memo().normalize(word)
+    return (folded.replace("ż", "z") if "ż" in folded else folded), cut
 
 
 @lru_cache(maxsize=2)

@@ -188,5 +188,5 @@ def variant_key(stem: str) -> str:
     space; ``ReadingsFilter`` makes stacked tokens of them.
     """
     if not stem.isalpha():
-        return stem
+        return stem.replace("ż", "z")  # Żabka24: no reading, but never a non-ASCII term
     return " ".join(shipped_rules().keys(stem))

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice, product
 
 from whoosh import query as wq
 
@@ -41,6 +42,7 @@ MAX_DEPTH = 32
 MAX_TERMS = 64
 MIN_PREFIX = 2
 MAX_PREFIX_EXPANSION = 500
+MAX_READING_RUNS = 8  # a phrase of words that read two ways: at most this many spellings
 
 QUOTES = {'"': '"', "“": "”", "”": "”", "«": "»", "„": "“"}
 _BREAKS = '()"“”«»„'
@@ -309,7 +311,13 @@ class QueryBuilder:
         tokens = []
         for t in self.analyzer(text, mode="query", chars=True):
             tokens.append(
-                _Tok(t.text, t.startchar, getattr(t, "span", 0), getattr(t, "alternatives", None))
+                _Tok(
+                    t.text,
+                    t.startchar,
+                    getattr(t, "span", 0),
+                    getattr(t, "alternatives", None),
+                    getattr(t, "readings", None),
+                )
             )
         return tokens
 
@@ -352,6 +360,9 @@ class QueryBuilder:
         first = tokens[0]
         if first.alternatives and first.span == len(tokens):
             runs = list(first.alternatives)
+        elif any(t.readings for t in tokens):  # a phrase with a word that reads two ways
+            choices = [t.readings or (t.text,) for t in tokens]
+            runs = list(islice(product(*choices), MAX_READING_RUNS))
         else:
             runs = [tuple(t.text for t in tokens)]
         self.terms += sum(len(r) for r in runs) * len(fields)
@@ -386,8 +397,11 @@ class QueryBuilder:
                             f"{word!r} matches more than {MAX_PREFIX_EXPANSION} words: "
                             "type more letters before the *"
                         )
-        self.terms += len(fields)
+        # A place the gazetteer names is indexed as its place's token: Moscou* finds it.
+        places = self.analyzer.places_with_prefix(prefix)
+        self.terms += len(fields) * (1 + len(places))
         options = [wq.Prefix(field, prefix) for field in fields]
+        options += [wq.Term(field, place) for place in places for field in fields]
         return options[0] if len(options) == 1 else wq.Or(options)
 
 
@@ -397,6 +411,7 @@ class _Tok:
     start: int
     span: int
     alternatives: list | None
+    readings: tuple[str, ...] | None = None  # the keys of a word that reads two ways
     word: int = 0
 
 

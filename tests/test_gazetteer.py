@@ -3,6 +3,8 @@ kept from the stemmer, and ambiguous or short names never join things a reader k
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from veille.indexer.analysis import NameFilter
@@ -140,3 +142,54 @@ def test_an_index_built_with_other_name_tables_asks_for_a_rebuild(make_index, mo
     result = CliRunner().invoke(cli, ["search", "--index", str(directory), "Lviv"])
     assert result.exit_code == 2
     assert "other spelling rules or name tables" in result.stderr and "--rebuild" in result.stderr
+
+
+@pytest.mark.parametrize("word", ["schließen", "schämen", "schieben", "schéma", "Schicht"])
+def test_a_common_word_is_never_a_place(analyzer, word):
+    # German sch reads sh or zh: each reading of a dictionary word is a common word.
+    assert {analyzer.origin(t, word) for t in analyzer.terms(word)} <= {"word", "spelling rule"}
+
+
+def test_a_prefix_query_finds_the_places_it_starts(make_index):
+    directory = make_index({"a.txt": article("Moscou"), "b.txt": article("Varsovie")})
+    assert found(directory, "Moscou*") == ["a.txt"]
+    assert found(directory, "Varsov*") == ["b.txt"]
+
+
+def test_a_phrase_matches_every_reading_of_its_words(make_index):
+    directory = make_index(
+        {
+            "de.txt": "Bericht\nJewgeni Prigoschin ist tot.\n",
+            "en.txt": "Report\nYevgeny Prigozhin is dead.\n",
+            "fr.txt": "Dépêche\nEvguéni Prigojine est mort.\n",
+        }
+    )
+    # German, English and French spellings of the same two words, in the same order.
+    assert sorted(found(directory, '"Jewgeni Prigoschin"')) == ["de.txt", "en.txt", "fr.txt"]
+    assert sorted(found(directory, '"Yevgeny Prigozhin"')) == ["de.txt", "en.txt", "fr.txt"]
+    assert found(directory, '"Prigoschin Jewgeni"') == []  # a phrase keeps its order
+
+
+def test_a_users_variant_line_replaces_the_readings_of_its_word(tmp_path):
+    from click.testing import CliRunner
+
+    from veille.query.cli import cli
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, spelling in [("cz", "Šojgu"), ("de", "Schoigu"), ("en", "Shoigu")]:
+        (docs / f"{name}.txt").write_text(article(spelling), "utf-8")
+    variants = tmp_path / "variants.txt"
+    variants.write_text("Šojgu, Schoigu\n", "utf-8")
+    index = str(tmp_path / "ix")
+    runner = CliRunner()
+    assert (
+        runner.invoke(
+            cli, ["index", "--index", index, "--variants", str(variants), str(docs)]
+        ).exit_code
+        == 0
+    )
+    for query in ["Schoigu", "Šojgu", "Shoigu"]:
+        result = runner.invoke(cli, ["search", "--index", index, "--json", query])
+        paths = sorted(h["path"].rsplit("/", 1)[-1] for h in json.loads(result.stdout)["hits"])
+        assert paths == ["cz.txt", "de.txt", "en.txt"], query

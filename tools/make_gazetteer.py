@@ -162,10 +162,10 @@ def common_words(paths: list[str]) -> Words:
         for line in Path(path).read_text("utf-8", errors="replace").splitlines():
             word = line.strip()
             if word and word[0].islower():
-                for t in chain(word):
-                    into.add(variant_key(t.text))
+                for t in chain(word):  # a word that reads two ways has two keys
+                    into.update(variant_key(t.text).split(" "))
                     if number < 2:
-                        into.add(variant_key(french_light_stem(t.text)))
+                        into.update(variant_key(french_light_stem(t.text)).split(" "))
     return words
 
 
