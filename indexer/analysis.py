@@ -24,7 +24,14 @@ from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
 from .gazetteer import MIN_NAME, Gazetteer, shipped_exceptions, shipped_gazetteer
 from .stemming import french_light_stem
-from .tables import DATA_DIR, SynonymTable, data_text, parse_synonyms, word_list
+from .tables import (
+    DATA_DIR,
+    SynonymTable,
+    data_text,
+    parse_synonyms,
+    strip_comment,
+    word_list,
+)
 from .variants import variant_key
 
 ANALYSIS_VERSION = 2  # bump when the chain changes what an index holds
@@ -468,6 +475,11 @@ class VeilleAnalyzer(CompositeAnalyzer):
 
     __hash__ = None
 
+    @property
+    def memo(self) -> WordMemo:
+        """The chain's per-word filters, with what they remember."""
+        return next(item for item in self.items if isinstance(item, WordMemo))
+
     def terms(self, text: str, mode: str = "index") -> tuple[str, ...]:
         """Return the token texts of ``text``, stacked tokens included."""
         return tuple(t.text for t in self(text, mode=mode))
@@ -486,7 +498,7 @@ class VeilleAnalyzer(CompositeAnalyzer):
         (a place's spelling), ``name`` (a name kept from the stemmer), ``variant
         table`` or ``synonym table`` (a group of a shipped table), ``your variant
         table`` or ``your synonym table`` (a group the shipped tables lack)."""
-        memo = next(item for item in self.items if isinstance(item, WordMemo))
+        memo = self.memo
         if " " not in source.strip():
             word = source
             for word_filter in memo.filters:
@@ -519,7 +531,7 @@ class VeilleAnalyzer(CompositeAnalyzer):
         (``moscu`` for Moscou*: Moscow's), at most ``limit``."""
         if len(prefix) < MIN_NAME:
             return []
-        memo = next(item for item in self.items if isinstance(item, WordMemo))
+        memo = self.memo
         names = [f for f in memo.filters if isinstance(f, NameFilter)]
         return names[0].gazetteer.values_with_prefix(prefix, limit) if names else []
 
@@ -527,7 +539,7 @@ class VeilleAnalyzer(CompositeAnalyzer):
         """The words of ``text`` as the per-word filters leave them (folded, stemmed,
         variant keys), without synonyms or positions: the cheap form of the analysed
         text that near-duplicate detection compares."""
-        memo = next(item for item in self.items if isinstance(item, WordMemo))
+        memo = self.memo
         pattern = WORD_PATTERN_COMBINING if _COMBINING.search(text) else WORD_PATTERN
         normalize, known = memo.normalize, memo._memo
         words = ((known.get(w) or normalize(w))[0] for w in pattern.findall(text))
@@ -535,7 +547,7 @@ class VeilleAnalyzer(CompositeAnalyzer):
 
     def unstemmed(self, text: str) -> list[str]:
         """The words of ``text`` normalized but not stemmed (for prefix queries)."""
-        memo = next(item for item in self.items if isinstance(item, WordMemo))
+        memo = self.memo
         words = (memo.normalize(t.text, morph=False)[0] for t in self.items[0](text))
         return [w.split(" ", 1)[0] for w in words if w]
 
@@ -583,7 +595,7 @@ def base_chain(keywords: frozenset[str] = frozenset()) -> CompositeAnalyzer:
 def table_words(text: str) -> frozenset[str]:
     """The plain spellings of the words of a synonyms-format table (its names)."""
     chain = name_chain()
-    entries = (e for line in text.splitlines() for e in re.split(r",|=>", line.split("#")[0]))
+    entries = (e for line in text.splitlines() for e in re.split(r",|=>", strip_comment(line)))
     return frozenset(t.text for entry in entries for t in chain(entry) if t.text.isalpha())
 
 

@@ -70,7 +70,7 @@ def parse_synonyms(text: str, source: str, analyze: Analyze) -> SynonymTable:
     groups: list[list[tuple[str, ...]]] = []
     one_way: list[OneWay] = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = _strip_comment(raw)
+        line = strip_comment(raw)
         if not line:
             continue
         where = f"{source}, line {number}"
@@ -90,7 +90,8 @@ def parse_synonyms(text: str, source: str, analyze: Analyze) -> SynonymTable:
     return _build(_merge_groups(groups), one_way)
 
 
-def _strip_comment(line: str) -> str:
+def strip_comment(line: str) -> str:
+    """A table line without its ``#`` comment and surrounding blanks."""
     return line.split("#", 1)[0].strip() if "#" in line else line.strip()
 
 
