@@ -22,7 +22,7 @@ from functools import lru_cache
 from unidecode import unidecode
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
-from .gazetteer import MIN_NAME, Gazetteer, shipped_exceptions, shipped_gazetteer
+from .gazetteer import MIN_NAME, SortedTable, shipped_exceptions, shipped_gazetteer
 from .stemming import french_light_stem
 from .tables import (
     DATA_DIR,
@@ -206,7 +206,7 @@ class NameFilter(TokenFilter):
 
     is_morph = True
 
-    def __init__(self, gazetteer: Gazetteer, keywords: frozenset[str] = frozenset()):
+    def __init__(self, gazetteer: SortedTable, keywords: frozenset[str] = frozenset()):
         self.gazetteer = gazetteer
         self.keywords = keywords
 

@@ -103,12 +103,6 @@ class SortedTable:
     def __contains__(self, word: str) -> bool:
         return self._line(word) == word
 
-    def __len__(self) -> int:
-        return sum(1 for line in self.lines if line[:1] not in "#")
-
-
-Gazetteer = SortedTable
-
 
 @lru_cache(maxsize=1)
 def shipped_gazetteer() -> SortedTable:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from veille.indexer.analysis import NameFilter
-from veille.indexer.gazetteer import Gazetteer
+from veille.indexer.gazetteer import SortedTable
 from veille.indexer.tables import TableError
 from veille.indexer.variants import parse_rules
 
@@ -84,7 +84,7 @@ def small_gazetteer(tmp_path):
 
 @pytest.mark.parametrize("presorted", [True, False], ids=["searched as text", "split in lines"])
 def test_the_gazetteer_finds_every_listed_key_and_no_other(small_gazetteer, presorted):
-    gazetteer = Gazetteer(small_gazetteer, presorted=presorted)
+    gazetteer = SortedTable(small_gazetteer, presorted=presorted)
     for key, place in [
         ("kiev", "kiv"),
         ("kiv", "kiv"),
@@ -97,8 +97,8 @@ def test_the_gazetteer_finds_every_listed_key_and_no_other(small_gazetteer, pres
 
 
 def test_the_gazetteer_answers_the_same_once_split_in_lines(small_gazetteer, monkeypatch):
-    monkeypatch.setattr(Gazetteer, "SPLIT_AFTER", 1)
-    gazetteer = Gazetteer(small_gazetteer, presorted=True)
+    monkeypatch.setattr(SortedTable, "SPLIT_AFTER", 1)
+    gazetteer = SortedTable(small_gazetteer, presorted=True)
     answers = [gazetteer.get(k) for k in ["lemberg", "lemberg", "kiev", "nowhere"]]
     assert answers == ["lviv", "lviv", "kiv", None]
 
@@ -107,16 +107,16 @@ def test_a_line_added_anywhere_is_found(tmp_path):
     # variant-exceptions.txt says "add a stem here": a user adds it at the end.
     path = tmp_path / "exceptions.txt"
     path.write_text("# stems\nabbe\npoisson\nzebre\nmousse\n")
-    table = Gazetteer(path)
+    table = SortedTable(path)
     assert "mousse" in table and "poisson" in table and "mouss" not in table
 
 
 def test_a_missing_gazetteer_finds_nothing(tmp_path):
-    assert Gazetteer(tmp_path / "none.txt").get("lviv") is None
+    assert SortedTable(tmp_path / "none.txt").get("lviv") is None
 
 
 def test_the_name_filter_alone(small_gazetteer):
-    names = NameFilter(Gazetteer(small_gazetteer), keywords=frozenset({"hamas"}))
+    names = NameFilter(SortedTable(small_gazetteer), keywords=frozenset({"hamas"}))
     assert names.name("lemberg") == "lviv"  # a place's spelling: its place's token
     assert names.name("hamas") == "hamas"  # a listed name: only the spelling rules
     assert names.name("lembergs") == "lembergs"  # its plural-less form is a place: kept
