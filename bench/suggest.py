@@ -52,11 +52,11 @@ def typo(word: str, rng: random.Random) -> str:
 def measure_suggestions(index: Path, seed: int = 1) -> dict:
     """Completion and did-you-mean times on the index at ``index`` (one open reader)."""
     from veille.indexer.store import index_analyzer, open_index
-    from veille.query.suggest import completions, correction
+    from veille.query.suggest import completions, correction, searcher_vocabulary
 
     ix = open_index(index)
     analyzer = index_analyzer(ix)
-    reader = ix.reader()
+    reader = searcher_vocabulary(ix.searcher())  # as a server worker holds it
     words = sorted(
         {
             w

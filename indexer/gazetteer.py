@@ -17,6 +17,7 @@ from pathlib import Path
 from .tables import DATA_DIR
 
 GAZETTEER_FILE = "gazetteer.txt"
+LAST_CHARACTER = chr(0x10FFFF)  # sorts after every character a line holds
 MIN_NAME = 4  # shorter words are never looked up: too many are also abbreviations (HIV)
 
 
@@ -70,19 +71,34 @@ class SortedTable:
 
     def _search_text(self, target: str) -> str | None:
         text = self._read()
+        start = self._offset(target)
+        if start >= len(text):
+            return None
+        end = text.find("\n", start)
+        return text[start : len(text) if end < 0 else end]
+
+    def _offset(self, target: str) -> int:
+        """Where the first line at or after ``target`` starts in the text (its length if none)."""
+        text = self._read()
         lo, hi = self._start, len(text)
-        found = None
+        found = len(text)
         while lo < hi:  # lines starting in [lo, hi) are the candidates
             mid = (lo + hi) // 2
             start = text.rfind("\n", lo, mid) + 1 or lo
             end = text.find("\n", start)
             end = len(text) if end < 0 else end
-            line = text[start:end]
-            if line < target:
+            if text[start:end] < target:
                 lo = end + 1
             else:
-                found, hi = line, start
+                found, hi = start, start
         return found
+
+    def lines_with_prefix(self, prefix: str) -> list[str]:
+        """The lines that start with ``prefix``, in order, found in the text (sorted files)."""
+        text = self._read()
+        start = self._offset(prefix)
+        end = self._offset(prefix + LAST_CHARACTER)
+        return text[start:end].splitlines()
 
     def get(self, key: str) -> str | None:
         target = key + "\t"

@@ -1,23 +1,24 @@
-"""The index's vocabulary as written, for suggestions.
+"""The index's vocabulary as written, for suggestions: each word, its documents, its spellings.
 
-Two fields hold each distinct word of a document once (folded: accents, case
-and elision removed, not stemmed):
+Beside the Whoosh index, each commit has one sorted plain-text file,
+``words-<generation>.tsv``, a line per word folded (accents, case and elision
+removed, not stemmed), with the number of documents holding it and, for the
+spellings that differ from the folded word, their own counts::
 
-- ``spell``: the folded word ("zaporijia"), so Whoosh's Levenshtein automaton
-  finds the indexed words near a misspelt one in a few milliseconds, and a
-  prefix scan gives completions with their document counts;
-- ``lexicon``: ``folded<US>Written`` ("zaporijia<US>Zaporijia") for the words
-  written otherwise than folded (capitals, accents), to show the most common
-  spelling; a word written as it folds needs no entry (its count is the rest of
-  the folded word's), which keeps the field to about a third of the words.
+    zaporijia<TAB>12<TAB>Zaporijia<TAB>11
+
+It is written with the commit (never kept as postings: they doubled the
+index's postings and cost 40% of indexing time) and read by binary search,
+so a search opens it without loading it. Did-you-mean and completions are
+served from it (query/suggest.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections import Counter
 from functools import lru_cache
-
-from whoosh.analysis import Token, Tokenizer
+from pathlib import Path
 
 from .analysis import (
     _COMBINING,
@@ -27,9 +28,10 @@ from .analysis import (
     WordMemo,
     word_filters,
 )
+from .gazetteer import SortedTable
 
-SEP = "\x1f"  # the ASCII unit separator: never in a word
 MIN_LETTERS = 2
+FILE_PATTERN = "words-{}.tsv"
 
 
 @lru_cache(maxsize=1)
@@ -57,12 +59,8 @@ def fold(word: str) -> tuple[str, int]:
     return (folded.replace("ż", "z") if "ż" in folded else folded), cut
 
 
-@lru_cache(maxsize=2)
 def words_of(text: str) -> tuple[tuple[str, str], ...]:
-    """(folded, written) for each distinct word of ``text`` worth suggesting, in order.
-
-    Remembered for the last texts: the ``spell`` and ``lexicon`` fields of a
-    document are made from the same text, one after the other."""
+    """(folded, written) for each distinct word of ``text`` worth suggesting, in order."""
     pattern = WORD_PATTERN_COMBINING if _COMBINING.search(text) else WORD_PATTERN
     out: dict[tuple[str, str], None] = {}
     for word in pattern.findall(text):
@@ -72,32 +70,119 @@ def words_of(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-class LexiconTokenizer(Tokenizer):
-    """Each distinct word of a text once: as ``folded<SEP>written``, or with
-    ``written=False`` as the folded word alone."""
+class WordCounts:
+    """Documents per word and per spelling, kept up to date as documents come and go."""
 
-    def __init__(self, written: bool = True):
-        self.written = written
+    def __init__(self) -> None:
+        self.documents: Counter[str] = Counter()
+        self.spellings: Counter[tuple[str, str]] = Counter()  # only those not as folded
 
-    def __call__(self, value: str, mode: str = "", **kwargs) -> Iterator[Token]:
-        t = Token(mode=mode)
-        t.positions = t.chars = False
-        t.boost = 1.0
-        seen: set[str] = set()
-        for folded, written in words_of(value):
-            if not self.written:
-                term = folded
-            elif written != folded:
-                term = f"{folded}{SEP}{written}"
-            else:
-                continue
-            if term not in seen:
-                seen.add(term)
-                t.text = term
-                t.stopped = False
-                yield t
+    def add(self, text: str, sign: int = 1) -> None:
+        """Count the words of a document's text (``sign=-1``: of a document removed)."""
+        pairs = words_of(text)
+        documents, spellings = self.documents, self.spellings
+        for folded in {folded for folded, _ in pairs}:
+            documents[folded] += sign
+        for pair in pairs:
+            if pair[0] != pair[1]:
+                spellings[pair] += sign
 
-    def __eq__(self, other) -> bool:
-        return type(other) is type(self) and other.written == self.written
+    def lines(self) -> list[str]:
+        """The table's lines, sorted, without the words no document holds any more."""
+        written: dict[str, list[str]] = {}
+        for (folded, spelling), n in sorted(self.spellings.items()):
+            if n > 0:
+                written.setdefault(folded, []).append(f"\t{spelling}\t{n}")
+        return [
+            f"{folded}\t{n}" + "".join(written.get(folded, ()))
+            for folded, n in sorted(self.documents.items())
+            if n > 0
+        ]
 
-    __hash__ = None
+    def write(self, path: Path) -> None:
+        """Write the table at ``path`` whole (through a temporary file, then renamed)."""
+        partial = path.with_name(path.name + ".part")
+        try:
+            with open(partial, "w", encoding="utf-8") as out:
+                for line in self.lines():
+                    out.write(line + "\n")
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
+
+    @classmethod
+    def read(cls, path: Path) -> WordCounts:
+        """The counts of a table written by ``write``; OSError if it cannot be read."""
+        counts = cls()
+        with open(path, encoding="utf-8") as lines:
+            for line in lines:
+                folded, n, *spellings = line.rstrip("\n").split("\t")
+                counts.documents[folded] = int(n)
+                for spelling, m in zip(spellings[::2], spellings[1::2], strict=True):
+                    counts.spellings[folded, spelling] = int(m)
+        return counts
+
+
+def vocabulary_path(directory: Path | str, generation: int) -> Path:
+    """The vocabulary file of an index's commit (its table of contents' generation)."""
+    return Path(directory) / FILE_PATTERN.format(generation)
+
+
+def remove_old_vocabularies(directory: Path, generation: int) -> None:
+    """Delete the vocabulary files of commits before the previous one (a searcher opened
+    on that one may still be reading its file)."""
+    for path in Path(directory).glob(FILE_PATTERN.format("*")):
+        number = path.name[len("words-") : -len(".tsv")]
+        if not number.isdigit() or int(number) < generation - 1:
+            path.unlink(missing_ok=True)
+
+
+class Vocabulary(SortedTable):
+    """The vocabulary of one commit, looked up in its sorted file without loading it
+    (a missing file reads as an empty vocabulary: suggestions are then not offered)."""
+
+    SPLIT_AFTER = float("inf")
+
+    def __init__(self, path: Path):
+        super().__init__(path, presorted=True)
+        self._by_letter: dict[str, tuple[list[str], list[int]]] = {}
+
+    def documents(self, folded: str) -> int:
+        """How many documents hold the word."""
+        line = self.get(folded)
+        return int(line.partition("\t")[0]) if line is not None else 0
+
+    def spellings(self, folded: str) -> dict[str, int]:
+        """{written form: documents} of a folded word; empty if the index does not have it.
+
+        Only spellings that differ from the folded word are listed; the folded spelling
+        gets the documents left over (a document using both counts twice)."""
+        line = self.get(folded)
+        if line is None:
+            return {}
+        total, *pairs = line.split("\t")
+        out = {spelling: int(n) for spelling, n in zip(pairs[::2], pairs[1::2], strict=True)}
+        rest = int(total) - sum(out.values())
+        if rest > 0 or not out:
+            out[folded] = max(rest, 1)
+        return out
+
+    def with_prefix(self, prefix: str) -> list[tuple[str, int]]:
+        """(word, documents) of the words that start with ``prefix``, in order."""
+        out = []
+        for line in self.lines_with_prefix(prefix):
+            word, _, rest = line.partition("\t")
+            out.append((word, int(rest.partition("\t")[0])))
+        return out
+
+    def starting_with(self, letter: str) -> tuple[list[str], list[int]]:
+        """The words that start with ``letter`` and their documents (kept once read)."""
+        found = self._by_letter.get(letter)
+        if found is None:
+            pairs = self.with_prefix(letter)
+            found = [w for w, _ in pairs], [n for _, n in pairs]
+            self._by_letter[letter] = found
+        return found
+
+    def __contains__(self, folded: str) -> bool:
+        return self.get(folded) is not None

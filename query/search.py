@@ -20,7 +20,7 @@ from .limits import MAX_LIMIT
 from .matching import Excluding, lacking, plan
 from .parser import RANKED, SOFT, ParsedQuery, QueryError, parse, parse_query
 from .snippets import Segments, TermOffsets, find_matches, leading_text, passages, to_html
-from .suggest import FEW_RESULTS, correction
+from .suggest import FEW_RESULTS, correction, searcher_vocabulary
 
 SORTS = ("relevance", "date")
 FACETS = ("source", "month")
@@ -543,7 +543,7 @@ def better_query(
     searcher: Searcher, analyzer: VeilleAnalyzer, text: str, total: int, options: Options
 ) -> str | None:
     """The query with the words the index lacks corrected, if it finds at least as much."""
-    corrected = correction(searcher.reader(), analyzer, text)
+    corrected = correction(searcher_vocabulary(searcher), analyzer, text)
     if corrected is None:
         return None
     try:

@@ -43,7 +43,7 @@ from .related import UnknownDocument, related
 from .search import SORTS, Options, SearchResult, run_search
 from .searchers import SearcherPool
 from .snippets import TermOffsets, mark_all
-from .suggest import COMPLETIONS, completions
+from .suggest import COMPLETIONS, completions, searcher_vocabulary
 
 log = logging.getLogger("veille.server")
 
@@ -163,7 +163,7 @@ class SearchApp:
             raise HTTPError(400, f"prefix too long (at most {MAX_QUERY_CHARS} characters)")
         limit = _int_param(params, "limit", COMPLETIONS, MAX_COMPLETIONS)
         started = time.perf_counter()
-        words = completions(self._current().searcher.reader(), prefix, limit)
+        words = completions(searcher_vocabulary(self._current().searcher), prefix, limit)
         took = (time.perf_counter() - started) * 1000
         return {"prefix": prefix, "completions": words, "took_ms": round(took, 2)}
 

@@ -16,7 +16,7 @@ from veille.indexer.build import index_paths
 from veille.indexer.lexicon import fold
 from veille.indexer.store import index_analyzer, open_index
 from veille.query.cli import cli
-from veille.query.suggest import completions, correction
+from veille.query.suggest import completions, correction, searcher_vocabulary
 from veille.query.wsgi import make_app
 
 from .conftest import DATA, write_articles
@@ -74,10 +74,12 @@ def test_a_distinct_name_is_never_offered_for_another(archive):
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàç", min_size=3, max_size=12))
 def test_every_suggested_word_is_an_indexed_word(word):
     ix = open_index(ARCHIVE[0])
-    with ix.reader() as reader:
-        suggested = correction(reader, index_analyzer(ix), word)
+    with ix.searcher() as searcher:
+        vocabulary = searcher_vocabulary(searcher)
+        suggested = correction(vocabulary, index_analyzer(ix), word)
         if suggested is not None:
-            assert ("spell", fold(suggested)[0]) in reader
+            for meant in suggested.split():
+                assert fold(meant)[0] in vocabulary
 
 
 ARCHIVE: list[Path] = []
@@ -104,12 +106,13 @@ def test_typo_tolerance_is_opt_in_and_spares_distinct_names(archive):
 
 
 def test_completions_rank_words_by_documents_in_their_usual_spelling(archive):
-    with open_index(archive).reader() as reader:
-        assert completions(reader, "zapo") == ["Zaporijia", "Zaporizhzhia"]
-        assert completions(reader, "garanties de SECU")[0] == "sécurité"
-        assert completions(reader, "l'Ukr")[0] == "Ukraine"
-        assert completions(reader, "za") == []  # two letters are not enough
-        assert len(completions(reader, "con", limit=3)) == 3
+    with open_index(archive).searcher() as searcher:
+        words = searcher_vocabulary(searcher)
+        assert completions(words, "zapo") == ["Zaporijia", "Zaporizhzhia"]
+        assert completions(words, "garanties de SECU")[0] == "sécurité"
+        assert completions(words, "l'Ukr")[0] == "Ukraine"
+        assert completions(words, "za") == []  # two letters are not enough
+        assert len(completions(words, "con", limit=3)) == 3
 
 
 def test_the_http_api_suggests_and_completes(archive):
@@ -124,3 +127,52 @@ def test_the_http_api_suggests_and_completes(archive):
     page = app.get("/", {"q": "Zaporijai"}).html
     (link,) = page.select("p.suggestion a")
     assert link.text == "Zaporijia" and link["href"] == "/?q=Zaporijia"
+
+
+def completions_of(directory: Path, prefix: str) -> list[str]:
+    with open_index(directory).searcher() as searcher:
+        return completions(searcher_vocabulary(searcher), prefix)
+
+
+def test_the_vocabulary_follows_files_added_changed_and_removed(tmp_path):
+    docs = write_articles(
+        tmp_path / "docs",
+        {
+            "a.txt": "Marioupol assiégée\nLa ville de Marioupol est encerclée.",
+            "b.txt": "Marinka tombe\nLes combats à Marinka se poursuivent.",
+        },
+    )
+    directory = tmp_path / "index"
+    index_paths(directory, [docs])
+    assert set(completions_of(directory, "mari")) == {"Marioupol", "Marinka"}
+    (docs / "b.txt").unlink()
+    (docs / "a.txt").write_text("Marioupol\nLa ville de Marioupol, puis Marhanets.", "utf-8")
+    index_paths(directory, [docs])
+    assert completions_of(directory, "mari") == ["Marioupol"]  # Marinka's only file is gone
+    assert completions_of(directory, "marh") == ["Marhanets"]  # a word of the changed file
+    again = tmp_path / "rebuilt"
+    index_paths(again, [docs])
+    assert words_file(directory).read_text("utf-8") == words_file(again).read_text("utf-8")
+
+
+def words_file(directory: Path) -> Path:
+    """The vocabulary file of an index's last commit (the only one left after a rebuild)."""
+    ix = open_index(directory)
+    return directory / f"words-{ix.latest_generation()}.tsv"
+
+
+def test_a_lost_vocabulary_file_costs_suggestions_only_and_the_next_run_restores_it(tmp_path):
+    docs = write_articles(tmp_path / "docs", {"a.txt": "Zaporijia\nLa centrale de Zaporijia."})
+    directory = tmp_path / "index"
+    index_paths(directory, [docs])
+    words_file(directory).unlink()
+    data = json.loads(search(directory, "--json", "Zaporijai").stdout)
+    assert data["total"] == 0 and data["suggestion"] is None  # no words to suggest from
+    assert json.loads(search(directory, "--json", "Zaporijia").stdout)["total"] == 1
+    write_articles(docs, {"b.txt": "Kherson\nLe pont de Kherson."})
+    index_paths(directory, [docs])
+    assert json.loads(search(directory, "--json", "Zaporijai").stdout)["suggestion"] == "Zaporijia"
+    rebuilt = tmp_path / "rebuilt"
+    index_paths(rebuilt, [docs])
+    assert words_file(directory).read_text("utf-8") == words_file(rebuilt).read_text("utf-8")
+    assert len(list(directory.glob("words-*.tsv"))) <= 2  # this commit's and the one before
