@@ -456,15 +456,19 @@ class PositionFilter(Filter):
 
 
 class VeilleAnalyzer(CompositeAnalyzer):
-    """The full chain; pickles (into an index's schema) as the texts of its two tables."""
+    """The full chain; pickles (into an index's schema) as the texts of its two tables
+    and what parsing them made, so opening an index does not analyse them again."""
 
-    def __init__(self, *items, synonyms_text: str, variants_text: str):
+    def __init__(self, *items, synonyms_text: str, variants_text: str, keywords=frozenset()):
         super().__init__(*items)
         self.synonyms_text = synonyms_text
         self.variants_text = variants_text
+        self.keywords = keywords
 
     def __reduce__(self):
-        return (build_analyzer, (self.synonyms_text, self.variants_text))
+        variants, synonyms = (f.table for f in self.items if isinstance(f, SynonymFilter))
+        parsed = (self.keywords, variants, synonyms)
+        return (restore_analyzer, (self.synonyms_text, self.variants_text, parsed))
 
     def __eq__(self, other):
         return (
@@ -637,4 +641,18 @@ def build_analyzer(
         *(with_variants | synonyms | PositionFilter()).items,
         synonyms_text=synonyms_text,
         variants_text=variants_text,
+        keywords=keywords,
+    )
+
+
+def restore_analyzer(synonyms_text: str, variants_text: str, parsed: tuple) -> VeilleAnalyzer:
+    """The chain an index was built with, from its pickled tables as parsed then (an
+    index whose data files changed since is refused before: see store._check_meta)."""
+    keywords, variants, synonyms = parsed
+    chain = base_chain(keywords) | SynonymFilter(variants) | SynonymFilter(synonyms)
+    return VeilleAnalyzer(
+        *(chain | PositionFilter()).items,
+        synonyms_text=synonyms_text,
+        variants_text=variants_text,
+        keywords=keywords,
     )

@@ -10,18 +10,22 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import whoosh.codec.base
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3PerDocReader
+from whoosh.columns import TranslatingColumnReader
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError, Index, LockError
 from whoosh.reading import SegmentReader
 
 from .analysis import ANALYSIS_VERSION, VeilleAnalyzer, data_fingerprint
-from .documents import Document, FileInfo
 from .lexicon import WordCounts, remove_old_vocabularies, vocabulary_path
 from .locations import INDEX_ENV, default_index_dir  # noqa: F401  (re-exported)
+
+if TYPE_CHECKING:  # reading files is for indexing only: a search does not import it
+    from .documents import Document, FileInfo
 
 META_FILE = "veille.json"
 SCHEMA_VERSION = 5  # 2: metadata, per-file change information; 3: stories; 5: vocabulary file
@@ -60,6 +64,48 @@ def _has_column(self, fieldname: str) -> bool:
 W3PerDocReader.has_column = _has_column
 
 
+class WholeColumn:
+    """A column reader that reads all its values into memory once it has been asked for
+    as many as the segment has documents, so that searches matching much of the index
+    pay a list look-up per match instead of a file read (collapsing, facets, BM25F's
+    field lengths). A single search never pays more than twice the reads it needs."""
+
+    def __init__(self, reader, doccount: int):
+        self.reader, self.doccount = reader, doccount
+        self._values: list | None = None
+        self._keys: list | None = None
+        self._asked = 0
+
+    def _worth_reading_whole(self) -> bool:
+        self._asked += 1
+        return self._asked > self.doccount
+
+    def __getitem__(self, docnum: int):
+        if self._values is not None:
+            return self._values[docnum]
+        if self._worth_reading_whole():
+            self._values = [self.reader[n] for n in range(self.doccount)]
+            return self._values[docnum]
+        return self.reader[docnum]
+
+    def sort_key(self, docnum: int):
+        if self._keys is not None:
+            return self._keys[docnum]
+        if self._worth_reading_whole():
+            self._keys = [self.reader.sort_key(n) for n in range(self.doccount)]
+            return self._keys[docnum]
+        return self.reader.sort_key(docnum)
+
+    def __len__(self) -> int:
+        return len(self.reader)
+
+    def __iter__(self):
+        return iter(self._values) if self._values is not None else iter(self.reader)
+
+    def __getattr__(self, name: str):
+        return getattr(self.reader, name)
+
+
 _open_column_reader = SegmentReader.column_reader
 
 
@@ -69,15 +115,37 @@ def _column_reader(self, fieldname, column=None, reverse=False, translate=True):
     key = (fieldname, column, reverse, translate)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = _open_column_reader(self, fieldname, column, reverse, translate)
+        raw = cache.get((fieldname, column, reverse, False))
+        if raw is None:
+            opened = _open_column_reader(self, fieldname, column, reverse, translate=False)
+            raw = cache[fieldname, column, reverse, False] = WholeColumn(
+                opened, self.doc_count_all()
+            )
+        found = raw
+        if translate:  # as Whoosh does it, so that merging finds the raw column under it
+            translating = self.schema[fieldname].from_column_value
+            found = cache[key] = TranslatingColumnReader(raw, translating)
     return found
+
+
+def _lengths_reader(self, fieldname, column):
+    """A segment's column of field lengths (for BM25F), made once and read whole when worth it."""
+    if fieldname not in self._readers:
+        if not self.has_column(fieldname):
+            return None
+        column_reader = self.column_reader(fieldname, column)
+        self._readers[fieldname] = WholeColumn(column_reader, self._doccount)
+    return self._readers[fieldname]
 
 
 # Whoosh makes a new column reader each time one is asked for, and a search asks
 # for several per segment (collapsing stories, facets, sorting by date): each
 # reads the column's header and value tables again, 0.7-0.8 ms at 10,000
-# articles. A segment's columns never change, so each is made once per reader.
+# articles. A segment's columns never change, so each is made once per reader;
+# and every value a search reads is a read from the file, 3-5 µs in Python, for
+# each match: a reader kept by a server reads the columns it uses whole.
 SegmentReader.column_reader = _column_reader
+W3PerDocReader._cached_reader = _lengths_reader
 
 
 class StoreError(Exception):
@@ -104,6 +172,7 @@ def make_schema(analyzer: VeilleAnalyzer) -> Schema:
         fileinfo=COLUMN(),  # size, modification time and hash, read without the stored text
         story=ID(stored=True, sortable=True),  # near-duplicates share it: results collapse on it
         minhash=COLUMN(),  # the story signature, for comparing documents indexed later
+        headline=COLUMN(),  # the title, for listing a story's versions without their text
     )
 
 
@@ -128,6 +197,7 @@ def document_fields(doc: Document) -> dict:
         "fileinfo": f"{info.size}:{info.mtime!r}:{info.digest}".encode(),
         "story": doc.story or doc.path,
         "minhash": doc.minhash,
+        "headline": doc.title.encode("utf-8"),
     }
 
 
@@ -143,6 +213,8 @@ def column_rows(ix: Index, *names: str) -> list[tuple]:
 
 def indexed_files(ix: Index) -> dict[str, FileInfo]:
     """Every file the index holds documents of, with its size, time and hash when indexed."""
+    from .documents import FileInfo
+
     files: dict[str, FileInfo] = {}
     for name, info in column_rows(ix, "file", "fileinfo"):
         if name not in files:

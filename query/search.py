@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as day_time
+from itertools import islice
 
 from whoosh import collectors, scoring, sorting
 from whoosh import query as wq
@@ -570,24 +571,26 @@ SUGGEST_SECONDS = 0.5
 
 
 def other_versions(searcher: Searcher, story: str, path: str) -> list[dict]:
-    """The other documents of a story (at most ``MAX_VERSIONS``, in path order)."""
-    others = []
-    for docnum in searcher.document_numbers(story=story):
-        if len(others) > MAX_VERSIONS:
-            break  # stored fields hold whole texts: read no more than are shown
-        fields = searcher.stored_fields(docnum)
-        if fields["path"] != path:
-            others.append(fields)
-    others.sort(key=lambda d: d["path"])
-    return [
+    """The other documents of a story (at most ``MAX_VERSIONS``, in path order), read
+    from the index's columns: never their stored text."""
+    docnums = list(islice(searcher.document_numbers(story=story), MAX_VERSIONS + 1))
+    if len(docnums) < 2:
+        return []  # the story is the hit alone
+    reader = searcher.reader()
+    paths, sources, dates = (reader.column_reader(n) for n in ("path", "source", "date"))
+    titles = reader.column_reader("headline", translate=False)
+    others = [
         {
-            "path": d["path"],
-            "title": d["title"],
-            "source": d.get("source") or None,
-            "date": d["date"].date().isoformat() if d.get("date") else None,
+            "path": paths[docnum],
+            "title": titles[docnum].decode("utf-8"),
+            "source": sources[docnum] or None,
+            "date": dates[docnum].date().isoformat() if dates[docnum] else None,
         }
-        for d in others[:MAX_VERSIONS]
+        for docnum in docnums
+        if paths[docnum] != path
     ]
+    others.sort(key=lambda d: d["path"])
+    return others[:MAX_VERSIONS]
 
 
 def make_hit(

@@ -164,3 +164,22 @@ def test_stats_reports_documents_sources_and_dates(tmp_path):
     assert "documents    3 from 1 files" in text and "dates        2024-12-31 to 2025-09-02" in text
     missing = CliRunner().invoke(cli, ["stats", "--index", str(tmp_path / "none")])
     assert missing.exit_code == 2 and "no index at" in missing.stderr
+
+
+def test_runs_that_merge_segments_keep_every_document_its_story_and_title(tmp_path):
+    """Each run writes a segment and Whoosh merges small ones at commit: what a merge
+    copies (the columns a search reads) must come through whole."""
+    from veille.indexer.store import open_index
+    from veille.query.search import search
+
+    docs = tmp_path / "docs"
+    ix = tmp_path / "ix"
+    for n in range(8):
+        write_articles(docs, {f"k{n}.txt": f"Kherson, jour {n}\nLe pont de Kherson, jour {n}."})
+        index_paths(ix, [docs])
+        result = search(open_index(ix), "Kherson", limit=20)
+        assert sorted(Path(h.path).name for h in result.hits) == [
+            f"k{i}.txt" for i in range(n + 1)
+        ]
+        assert {h.title for h in result.hits} == {f"Kherson, jour {i}" for i in range(n + 1)}
+    assert len(open_index(ix)._segments()) < 8  # merged on the way

@@ -74,3 +74,53 @@ def test_short_texts_are_their_own_story(tmp_path):
         tmp_path / "ix", [write_articles(tmp_path / "d", {"a.txt": "Kiev\nA", "b.txt": "Kiev\nA"})]
     )
     assert len(set(stories(tmp_path / "ix").values())) == 2
+
+
+def test_a_searcher_that_answered_many_searches_answers_as_a_new_one(make_index):
+    """A server's searcher reads the columns it uses whole once searches have asked it
+    for as many values as the index has documents: stories, facets and ranking stay
+    the same as a fresh searcher's."""
+    import json as _json
+
+    from veille.indexer.store import index_analyzer, open_index
+    from veille.query.search import open_searcher, run_search
+
+    topics = [
+        "les hôpitaux manquent de générateurs, de médicaments et de chirurgiens depuis "
+        "que la centrale thermique a été touchée mardi soir",
+        "le métro sert d'abri aux familles pendant les alertes nocturnes, avec des lits "
+        "de camp, une bibliothèque et une école improvisée sur les quais",
+        "les universités reprennent les cours en ligne malgré les coupures de courant, "
+        "et les étudiants étrangers rentrent chez eux par la Pologne",
+        "les agriculteurs déminent leurs champs avant les semis de printemps, aidés par "
+        "des sapeurs norvégiens et des chiens entraînés",
+        "le festival de musique se tient dans une station souterraine, où deux mille "
+        "spectateurs ont applaudi un orchestre symphonique",
+        "les ingénieurs réparent le réseau électrique sous les bombardements, en posant "
+        "des câbles provisoires entre les transformateurs détruits",
+    ]
+    articles = {}
+    for n in range(24):
+        story = n % 6  # six stories of four versions each
+        record = {
+            "title": f"Frappes sur Kharkiv : {topics[story][:30]}",
+            "body": f"Après les frappes sur Kharkiv, {topics[story]}.",
+            "source": ["afp.fr", "lemonde.fr", "cbc.ca"][n % 3],
+            "date": f"2025-0{1 + n % 4}-15",
+        }
+        articles[f"a{n:02}.jsonl"] = _json.dumps(record)
+    ix = open_index(make_index(articles))
+    analyzer = index_analyzer(ix)
+
+    def answer(searcher):
+        result = run_search(searcher, analyzer, "Kharkiv frappes", limit=10)
+        return [(h.path, round(h.score, 6), h.duplicates) for h in result.hits], result.facets
+
+    served = open_searcher(ix)
+    answers = [answer(served) for _ in range(4)]  # the columns are read whole on the way
+    assert all(a == answers[0] for a in answers)
+    with open_searcher(ix) as fresh:
+        assert answer(fresh) == answers[0]
+    hits, facets = answers[0]
+    assert len(hits) == 6 and all(len(dups) == 3 for _, _, dups in hits)
+    assert facets["source"] == {"afp.fr": 8, "cbc.ca": 8, "lemonde.fr": 8}
