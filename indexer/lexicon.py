@@ -63,7 +63,7 @@ def words_of(text: str) -> tuple[tuple[str, str], ...]:
     """(folded, written) for each distinct word of ``text`` worth suggesting, in order."""
     pattern = WORD_PATTERN_COMBINING if _COMBINING.search(text) else WORD_PATTERN
     out: dict[tuple[str, str], None] = {}
-    for word in pattern.findall(text):
+    for word in dict.fromkeys(pattern.findall(text)):
         folded, cut = fold(word)
         if len(folded) >= MIN_LETTERS and not folded.isdigit():
             out[folded, word[cut:]] = None
@@ -80,12 +80,14 @@ class WordCounts:
     def add(self, text: str, sign: int = 1) -> None:
         """Count the words of a document's text (``sign=-1``: of a document removed)."""
         pairs = words_of(text)
-        documents, spellings = self.documents, self.spellings
-        for folded in {folded for folded, _ in pairs}:
-            documents[folded] += sign
-        for pair in pairs:
-            if pair[0] != pair[1]:
-                spellings[pair] += sign
+        folded = {pair[0] for pair in pairs}
+        written = [pair for pair in pairs if pair[0] != pair[1]]
+        if sign > 0:
+            self.documents.update(folded)
+            self.spellings.update(written)
+        else:
+            self.documents.subtract(folded)
+            self.spellings.subtract(written)
 
     def lines(self) -> list[str]:
         """The table's lines, sorted, without the words no document holds any more."""

@@ -32,9 +32,11 @@ SCHEMA_VERSION = 5  # 2: metadata, per-file change information; 3: stories; 5: v
 TITLE_BOOST = 2.0
 LOCK_WAIT_SECONDS = 5.0
 # Postings a writer (each writer process) holds in memory before spilling them to
-# temporary runs merged at commit. 10,000 generated articles index in 34 s at
-# 1024 MB and 45 s at 256 (two processes): the suggestion fields doubled postings.
-WRITER_MEMORY_MB = 1024
+# temporary runs merged at commit, as Whoosh estimates them (a process's memory
+# grows about twice as much). 10,000 generated articles in one process: 1024 MB
+# indexed them in 68 s with a peak of 700 MiB, 256 in 81 s with 463 MiB, 128 in
+# 85 s with 329 MiB: 256 keeps a writer under 500 MiB for a fifth of its speed.
+WRITER_MEMORY_MB = 256
 
 
 def _segment_name(size: int = 16) -> str:
