@@ -467,7 +467,13 @@ class VeilleAnalyzer(CompositeAnalyzer):
 
     def __reduce__(self):
         variants, synonyms = (f.table for f in self.items if isinstance(f, SynonymFilter))
-        parsed = (self.keywords, variants, synonyms)
+        for name, mode in PICKLED_LISTS:
+            self.list_terms(name, mode)
+        lists = {
+            (name, mode): (_checksum(data_text(name)), terms)
+            for (name, mode), terms in self.__dict__["_list_terms"].items()
+        }
+        parsed = (self.keywords, variants, synonyms, lists)
         return (restore_analyzer, (self.synonyms_text, self.variants_text, parsed))
 
     def __eq__(self, other):
@@ -648,11 +654,27 @@ def build_analyzer(
 def restore_analyzer(synonyms_text: str, variants_text: str, parsed: tuple) -> VeilleAnalyzer:
     """The chain an index was built with, from its pickled tables as parsed then (an
     index whose data files changed since is refused before: see store._check_meta)."""
-    keywords, variants, synonyms = parsed
+    keywords, variants, synonyms, lists = parsed
     chain = base_chain(keywords) | SynonymFilter(variants) | SynonymFilter(synonyms)
-    return VeilleAnalyzer(
+    analyzer = VeilleAnalyzer(
         *(chain | PositionFilter()).items,
         synonyms_text=synonyms_text,
         variants_text=variants_text,
         keywords=keywords,
     )
+    # The word lists' terms, unless a list was edited since (question words are not
+    # index data: editing them needs no rebuild).
+    analyzer._list_terms = {
+        key: terms
+        for key, (checksum, terms) in lists.items()
+        if checksum == _checksum(data_text(key[0]))
+    }
+    return analyzer
+
+
+# The word lists a search reads, whose terms are pickled with the chain.
+PICKLED_LISTS = (("question-words.txt", "query"), ("distinct-names.txt", "index"))
+
+
+def _checksum(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8"))

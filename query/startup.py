@@ -62,6 +62,8 @@ DEFERRED = {
     # (the generator-based coroutines it also recognized are gone).
     "asyncio": {"iscoroutinefunction": inspect.iscoroutinefunction},  # cached_property
     "whoosh.lang.morph_en": {"variations": None},  # whoosh.query.terms, for Variations only
+    "whoosh.lang.porter": {"stem": None},  # whoosh.analysis: English stemming
+    "html": {"escape": None},  # whoosh.compat, for Whoosh's highlighter
 }
 
 

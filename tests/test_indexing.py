@@ -205,3 +205,32 @@ def test_seeding_pythons_random_does_not_make_segments_overwrite_each_other(tmp_
         random.seed(42)
         index_paths(tmp_path / "ix", [write_articles(tmp_path / name, {name: f"Kiev\n{name}"})])
     assert sorted(found(tmp_path / "ix", "Kiev")) == ["a.txt", "b.txt"]
+
+
+def test_an_index_opens_with_its_chain_as_built_and_follows_edited_question_words(
+    tmp_path, monkeypatch
+):
+    """The chain is pickled with what parsing its tables made (opening an index does
+    not analyse them again); a word list edited since is read again."""
+    import veille.indexer.analysis as analysis
+    from veille.indexer.store import index_analyzer
+
+    ix = tmp_path / "ix"
+    index_paths(ix, [write_articles(tmp_path / "docs", {"a.txt": "Kiev\nLa ville."})])
+    built = analysis.build_analyzer()
+    opened = index_analyzer(open_index(ix))
+    sample = "Kyiv, Kiew, l'OTAN et Zaporojie ; où est Kharkov ?"
+    for mode in ("index", "query"):
+        assert opened.terms(sample, mode=mode) == built.terms(sample, mode=mode)
+    questions = ("question-words.txt", "query")
+    assert opened.list_terms(*questions) == built.list_terms(*questions)
+    why = frozenset(built.terms("pourquoi", mode="query"))
+    assert why < opened.list_terms(*questions)
+
+    real = analysis.data_text
+    monkeypatch.setattr(
+        analysis,
+        "data_text",
+        lambda name: "pourquoi\n" if name == "question-words.txt" else real(name),
+    )
+    assert index_analyzer(open_index(ix)).list_terms(*questions) == why

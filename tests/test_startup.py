@@ -27,7 +27,8 @@ def test_a_search_does_not_import_asyncio_or_urllib_request(tmp_path):
         from veille.indexer.store import open_index
         from veille.query.search import search
         assert search(open_index(Path({str(tmp_path / "ix")!r})), "Kiev").total == 1  # one story
-        for name in ("asyncio", "urllib.request", "whoosh.lang.morph_en"):
+        deferred = ("asyncio", "urllib.request", "whoosh.lang.morph_en", "whoosh.lang.porter")
+        for name in (*deferred, "html"):
             module = sys.modules[name]
             assert type(module).__name__ == "DeferredModule", name
             assert module.__dict__["_deferred_real"] is None, name
