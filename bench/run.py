@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -316,7 +317,34 @@ def markdown(report: dict) -> str:
             ]
         if data.get("server"):
             lines += _server_lines(f"{size} articles", data["server"])
+    lines += _growth_lines(report["sizes"])
     return "\n".join(lines) + "\n"
+
+
+def _growth_lines(sizes: dict) -> list[str]:
+    """How veille's costs grow between the sizes of one run: time ∝ n^k."""
+    measured = []
+    for size, data in sizes.items():
+        count = parse_size(size)
+        index_s = {r["procs"]: r["seconds"] for r in data["indexing"] if r["peer"] == "veille"}
+        query = data["queries"].get("veille", {}).get("latency_ms", {}).get("all")
+        measured.append((count, size, index_s, query["p50"]["median"] if query else None))
+    if len(measured) < 2:
+        return []
+    lines = [
+        "Cost growth (time ∝ n^k between two sizes of this run):",
+        "",
+        "| from | to | indexing k (procs) | query p50 k |",
+        "|---|---|---|---|",
+    ]
+    for (n1, a, idx1, q1), (n2, b, idx2, q2) in zip(measured, measured[1:], strict=False):
+        scale = math.log(n2 / n1)
+        index_k = ", ".join(
+            f"{math.log(idx2[p] / idx1[p]) / scale:.2f} ({p})" for p in idx1 if p in idx2
+        )
+        query_k = f"{math.log(q2 / q1) / scale:.2f}" if q1 and q2 else "–"
+        lines.append(f"| {a} | {b} | {index_k or '–'} | {query_k} |")
+    return lines + [""]
 
 
 def _fmt(s: dict) -> str:
