@@ -149,11 +149,6 @@ class Vocabulary(SortedTable):
         super().__init__(path, presorted=True)
         self._by_letter: dict[str, tuple[list[str], list[int]]] = {}
 
-    def documents(self, folded: str) -> int:
-        """How many documents hold the word."""
-        line = self.get(folded)
-        return int(line.partition("\t")[0]) if line is not None else 0
-
     def spellings(self, folded: str) -> dict[str, int]:
         """{written form: documents} of a folded word; empty if the index does not have it.
 

@@ -124,3 +124,35 @@ def test_a_searcher_that_answered_many_searches_answers_as_a_new_one(make_index)
     hits, facets = answers[0]
     assert len(hits) == 6 and all(len(dups) == 3 for _, _, dups in hits)
     assert facets["source"] == {"afp.fr": 8, "cbc.ca": 8, "lemonde.fr": 8}
+
+
+def test_stories_are_found_alike_in_the_recent_band_keys_and_the_sorted_ones(monkeypatch):
+    """Band keys wait in a dict and are merged into sorted arrays every so often (large
+    runs): where a key is kept never changes which story a document joins."""
+    import random
+
+    from veille.indexer.stories import BandTable, StoryFinder
+
+    rng = random.Random(7)
+    vocabulary = [f"mot{n}" for n in range(2000)]
+    documents = []
+    for story in range(12):
+        words = rng.sample(vocabulary, 60)
+        for version in range(3):
+            edited = list(words)
+            edited[rng.randrange(60)] = f"variante{story}x{version}"
+            documents.append((f"s{story}v{version}.txt", edited))
+    rng.shuffle(documents)
+
+    def stories() -> list[str]:
+        finder = StoryFinder()
+        return [finder.assign(path, words)[0] for path, words in documents]
+
+    in_the_dict = stories()
+    monkeypatch.setattr(BandTable, "FLUSH_AT", 64)  # merged after every document
+    in_the_arrays = stories()
+    assert in_the_arrays == in_the_dict
+    groups = {}
+    for (path, _), story in zip(documents, in_the_dict, strict=True):
+        groups.setdefault(path.split("v")[0], set()).add(story)
+    assert len(set(in_the_dict)) == 12 and all(len(s) == 1 for s in groups.values())
