@@ -45,7 +45,7 @@ def vocabulary(folder: Path) -> dict[str, int]:
     counts = WordCounts()
     for path in sorted(folder.rglob("*.txt")):
         for doc in read_file(path)[0]:
-            counts.add(f"{doc.title}\n{doc.body}")
+            counts.add(doc.title, doc.body)
     return dict(counts.documents)
 
 

@@ -77,9 +77,9 @@ class WordCounts:
         self.documents: Counter[str] = Counter()
         self.spellings: Counter[tuple[str, str]] = Counter()  # only those not as folded
 
-    def add(self, text: str, sign: int = 1) -> None:
-        """Count the words of a document's text (``sign=-1``: of a document removed)."""
-        pairs = words_of(text)
+    def add(self, title: str, body: str, sign: int = 1) -> None:
+        """Count the words of a document (``sign=-1``: of a document removed)."""
+        pairs = words_of(f"{title}\n{body}")
         folded = {pair[0] for pair in pairs}
         written = [pair for pair in pairs if pair[0] != pair[1]]
         if sign > 0:

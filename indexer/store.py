@@ -74,35 +74,31 @@ class WholeColumn:
 
     def __init__(self, reader, doccount: int):
         self.reader, self.doccount = reader, doccount
-        self._values: list | None = None
-        self._keys: list | None = None
-        self._asked = 0
+        self._whole: dict[str, list] = {}  # "value" or "sort_key": every document's
+        self._asked = {"value": 0, "sort_key": 0}
 
-    def _worth_reading_whole(self) -> bool:
-        self._asked += 1
-        return self._asked > self.doccount
+    def _read(self, kind: str, read, docnum: int):
+        whole = self._whole.get(kind)
+        if whole is not None:
+            return whole[docnum]
+        self._asked[kind] += 1
+        if self._asked[kind] > self.doccount:
+            whole = self._whole[kind] = [read(n) for n in range(self.doccount)]
+            return whole[docnum]
+        return read(docnum)
 
     def __getitem__(self, docnum: int):
-        if self._values is not None:
-            return self._values[docnum]
-        if self._worth_reading_whole():
-            self._values = [self.reader[n] for n in range(self.doccount)]
-            return self._values[docnum]
-        return self.reader[docnum]
+        return self._read("value", self.reader.__getitem__, docnum)
 
     def sort_key(self, docnum: int):
-        if self._keys is not None:
-            return self._keys[docnum]
-        if self._worth_reading_whole():
-            self._keys = [self.reader.sort_key(n) for n in range(self.doccount)]
-            return self._keys[docnum]
-        return self.reader.sort_key(docnum)
+        return self._read("sort_key", self.reader.sort_key, docnum)
 
     def __len__(self) -> int:
         return len(self.reader)
 
     def __iter__(self):
-        return iter(self._values) if self._values is not None else iter(self.reader)
+        whole = self._whole.get("value")
+        return iter(whole) if whole is not None else iter(self.reader)
 
     def __getattr__(self, name: str):
         return getattr(self.reader, name)
@@ -414,7 +410,7 @@ def write_changes(
                     writer.delete_by_term("file", doc.file)  # the file's earlier documents
                     cleared.add(doc.file)
                 writer.add_document(**document_fields(doc))
-                words.add(f"{doc.title}\n{doc.body}")
+                words.add(doc.title, doc.body)
                 count += 1
         words.write(written)  # before the commit: a searcher of the new commit finds it
         writer.commit()
@@ -438,7 +434,7 @@ def current_words(ix: Index, new: bool = False) -> WordCounts:
         words = WordCounts()
         with ix.reader() as reader:
             for _, fields in reader.iter_docs():
-                words.add(f"{fields.get('title', '')}\n{fields.get('body', '')}")
+                words.add(fields.get("title", ""), fields.get("body", ""))
         return words
 
 
@@ -446,7 +442,7 @@ def _forget_words(words: WordCounts, searcher, file: str) -> None:
     """Take the words of a file's indexed documents out of the counts."""
     for docnum in searcher.document_numbers(file=file):
         fields = searcher.stored_fields(docnum)
-        words.add(f"{fields.get('title', '')}\n{fields.get('body', '')}", -1)
+        words.add(fields.get("title", ""), fields.get("body", ""), -1)
 
 
 def remove_unused_files(ix: Index) -> None:
