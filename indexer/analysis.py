@@ -643,8 +643,15 @@ def build_analyzer(
     synonyms = SynonymFilter(
         parse_synonyms(synonyms_text, synonyms_source, analyze_with(with_variants))
     )
+    return _full_chain(with_variants | synonyms, synonyms_text, variants_text, keywords)
+
+
+def _full_chain(
+    chain: CompositeAnalyzer, synonyms_text: str, variants_text: str, keywords: frozenset[str]
+) -> VeilleAnalyzer:
+    """The chain with its positions numbered, remembering what it was made from."""
     return VeilleAnalyzer(
-        *(with_variants | synonyms | PositionFilter()).items,
+        *(chain | PositionFilter()).items,
         synonyms_text=synonyms_text,
         variants_text=variants_text,
         keywords=keywords,
@@ -656,12 +663,7 @@ def restore_analyzer(synonyms_text: str, variants_text: str, parsed: tuple) -> V
     index whose data files changed since is refused before: see store._check_meta)."""
     keywords, variants, synonyms, lists = parsed
     chain = base_chain(keywords) | SynonymFilter(variants) | SynonymFilter(synonyms)
-    analyzer = VeilleAnalyzer(
-        *(chain | PositionFilter()).items,
-        synonyms_text=synonyms_text,
-        variants_text=variants_text,
-        keywords=keywords,
-    )
+    analyzer = _full_chain(chain, synonyms_text, variants_text, keywords)
     # The word lists' terms, unless a list was edited since (question words are not
     # index data: editing them needs no rebuild).
     analyzer._list_terms = {

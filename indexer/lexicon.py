@@ -118,11 +118,19 @@ class WordCounts:
         counts = cls()
         with open(path, encoding="utf-8") as lines:
             for line in lines:
-                folded, n, *spellings = line.rstrip("\n").split("\t")
-                counts.documents[folded] = int(n)
-                for spelling, m in zip(spellings[::2], spellings[1::2], strict=True):
-                    counts.spellings[folded, spelling] = int(m)
+                folded, _, rest = line.rstrip("\n").partition("\t")
+                counts.documents[folded], spellings = _counts(rest)
+                for spelling, m in spellings.items():
+                    counts.spellings[folded, spelling] = m
         return counts
+
+
+def _counts(rest: str) -> tuple[int, dict[str, int]]:
+    """A word's documents and {spelling: documents}, from its line after the word."""
+    total, *pairs = rest.split("\t")
+    return int(total), {
+        spelling: int(n) for spelling, n in zip(pairs[::2], pairs[1::2], strict=True)
+    }
 
 
 def vocabulary_path(directory: Path | str, generation: int) -> Path:
@@ -157,9 +165,8 @@ class Vocabulary(SortedTable):
         line = self.get(folded)
         if line is None:
             return {}
-        total, *pairs = line.split("\t")
-        out = {spelling: int(n) for spelling, n in zip(pairs[::2], pairs[1::2], strict=True)}
-        rest = int(total) - sum(out.values())
+        total, out = _counts(line)
+        rest = total - sum(out.values())
         if rest > 0 or not out:
             out[folded] = max(rest, 1)
         return out
