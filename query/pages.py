@@ -131,8 +131,33 @@ def _page_link(result: SearchResult, number: int, label: str, base: str) -> str:
     return f'<a href="{escape(base)}/?{escape(urlencode(params))}">{label}</a>'
 
 
-def document_page(fields: dict, body: Segments, query: str, base: str = "") -> str:
-    """One stored document: title, where it comes from (and its web address), its text."""
+# A long document is shown in parts of about this many characters (cut at a line break
+# where one is near): a 50 MB file made a 58 MB page that took 1 GB to build.
+DOC_PART_CHARS = 100_000
+
+
+def part_starts(text: str, size: int = DOC_PART_CHARS) -> list[int]:
+    """Where each part of a document starts: every ``size`` characters, moved on to the
+    next line break (or space) when one is within a tenth of ``size``."""
+    starts = [0]
+    while starts[-1] + size < len(text):
+        cut = starts[-1] + size
+        for sep in ("\n", " "):
+            found = text.find(sep, cut, cut + size // 10)
+            if found >= 0:
+                cut = found + 1
+                break
+        if cut >= len(text):
+            break
+        starts.append(cut)
+    return starts
+
+
+def document_page(
+    fields: dict, body: Segments, query: str, base: str = "", part: tuple[int, int] = (1, 1)
+) -> str:
+    """One stored document: title, where it comes from (and its web address), its text
+    (one ``part`` of ``parts`` of a long one, with links to the others)."""
     title = fields["title"]
     back = f'<p><a href="{escape(base)}/?{escape(urlencode({"q": query}))}">Back to results</a></p>'
     paragraphs = "\n".join(f"<p>{to_html(p)}</p>" for p in _paragraphs(body))
@@ -145,13 +170,32 @@ def document_page(fields: dict, body: Segments, query: str, base: str = "") -> s
         if url.startswith(("https://", "http://"))  # never javascript: or data: from a document
         else ""
     )
+    nav = _part_links(fields["path"], query, base, *part)
     content = (
         (back if query else "")
         + f'<article><h1>{escape(title)}</h1>\n<p class="path">{escape(where)}</p>\n{link}'
+        + nav
         + paragraphs
+        + nav
         + "</article>"
     )
     return page(title, content, base)
+
+
+def _part_links(path: str, query: str, base: str, part: int, parts: int) -> str:
+    """"Part 2 of 5" with links to the previous and next parts; nothing for a short text."""
+    if parts == 1:
+        return ""
+
+    def link(n: int, label: str) -> str:
+        params = {"path": path, **({"q": query} if query else {}), "part": n}
+        return f'<a href="{escape(base)}/doc?{escape(urlencode(params))}">{label}</a>'
+
+    items = [link(part - 1, "Previous part")] if part > 1 else []
+    items.append(f"Part {part} of {parts}")
+    if part < parts:
+        items.append(link(part + 1, "Next part"))
+    return f'<nav class="parts" aria-label="Parts">{" · ".join(items)}</nav>\n'
 
 
 def _paragraphs(segments: Segments) -> list[Segments]:

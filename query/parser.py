@@ -41,7 +41,9 @@ FILTERS = {"source": "source", "lang": "language", "language": "language"}  # na
 MAX_DEPTH = 32
 MAX_TERMS = 64
 MIN_PREFIX = 2
-MAX_PREFIX_EXPANSION = 500
+MAX_PREFIX_EXPANSION = 500  # indexed words one prefix may stand for (per field)
+MAX_PREFIX_EXPANSION_TOTAL = 1000  # and all the prefixes of a query together
+MAX_NEAR_TERMS = 50  # near terms of all the words of a fuzzy query together
 MAX_READING_RUNS = 8  # a phrase of words that read two ways: at most this many spellings
 
 QUOTES = {'"': '"', "“": "”", "”": "”", "«": "»", "„": "“"}
@@ -177,8 +179,12 @@ class QueryBuilder:
         reader=None,
         fuzzy: bool = False,
         phrases_as_words: bool = False,
+        vocabulary=None,
     ):
         self.analyzer = analyzer
+        self.vocabulary = vocabulary  # the index's words, for typo tolerance (fuzzy)
+        self.near_left = MAX_NEAR_TERMS  # near terms still allowed, for the whole query
+        self.expanded = 0  # indexed words the query's prefixes stand for, in all
         self.phrases_as_words = phrases_as_words  # plain "phrases" become their words
         self.reader = reader  # to bound prefix expansion and expand typos; optional
         self.fuzzy = fuzzy  # plain words also match indexed words a typo or two away
@@ -369,11 +375,14 @@ class QueryBuilder:
         if self.terms > MAX_TERMS * len(FIELDS):
             raise QueryError(f"too many words in the query (at most {MAX_TERMS})")
         if self.fuzzy and word and len(runs) == 1 and len(runs[0]) == 1:
-            from .suggest import fuzzy_term
+            from .suggest import fuzzy_query, near_terms
 
-            options = [
-                fuzzy_term(self.reader, self.analyzer, field, runs[0][0], word) for field in fields
-            ]
+            term = runs[0][0]
+            near = []
+            if self.vocabulary is not None:
+                near = near_terms(self.vocabulary, self.analyzer, term, word, self.near_left)
+                self.near_left -= len(near)
+            options = [fuzzy_query(field, term, near) for field in fields]
             return options[0] if len(options) == 1 else wq.Or(options)
         options = [_sequence(field, run) for run in runs for field in fields]
         return options[0] if len(options) == 1 else wq.Or(options)
@@ -397,6 +406,12 @@ class QueryBuilder:
                             f"{word!r} matches more than {MAX_PREFIX_EXPANSION} words: "
                             "type more letters before the *"
                         )
+                self.expanded += count
+                if self.expanded > MAX_PREFIX_EXPANSION_TOTAL:
+                    raise QueryError(
+                        f"the query's prefixes match more than {MAX_PREFIX_EXPANSION_TOTAL} "
+                        "words in all: type more letters before each *, or fewer prefixes"
+                    )
         # A place the gazetteer names is indexed as its place's token: Moscou* finds it.
         places = self.analyzer.places_with_prefix(prefix)
         self.terms += len(fields) * (1 + len(places))
@@ -466,21 +481,25 @@ def parse(
     reader=None,
     fuzzy: bool = False,
     phrases_as_words: bool = False,
+    vocabulary=None,
 ) -> ParsedQuery:
     """Parse ``text`` into clauses; raise QueryError only for a query that is empty, too
     long or too broad to run (typed text is never refused for its syntax).
 
-    With ``fuzzy``, plain words of 5 letters or more also match indexed words one
-    edit away (two from 9 letters), never from or to a name of distinct-names.txt.
+    With ``fuzzy`` and the index's ``vocabulary``, plain words of 5 letters or more also
+    match indexed words one edit away (two from 9 letters), never from or to a name of
+    distinct-names.txt; MAX_NEAR_TERMS such words in all, the first words' first.
     With ``phrases_as_words``, quoted phrases written alone are searched as their words.
     """
-    return QueryBuilder(analyzer, reader, fuzzy, phrases_as_words).parse(text)
+    return QueryBuilder(analyzer, reader, fuzzy, phrases_as_words, vocabulary).parse(text)
 
 
-def parse_query(text: str, analyzer: VeilleAnalyzer, reader=None, fuzzy: bool = False) -> wq.Query:
+def parse_query(
+    text: str, analyzer: VeilleAnalyzer, reader=None, fuzzy: bool = False, vocabulary=None
+) -> wq.Query:
     """The query with every clause required (``--match all``); QueryError if it has no
     searchable word."""
-    q = parse(text, analyzer, reader, fuzzy).strict()
+    q = parse(text, analyzer, reader, fuzzy, vocabulary=vocabulary).strict()
     if q is None:
         raise QueryError("the query has no searchable word (only stop words or punctuation)")
     return q

@@ -51,6 +51,7 @@ def related(
     if docnum is None:
         raise UnknownDocument(f"no document {key!r} in the index (use its path or id)")
     fields = searcher.stored_fields(docnum)
+    # The stored body: a long document's likeness is read from its start.
     text = f"{fields['title']}\n{fields['body']}"
     terms = searcher.key_terms_from_text("body", text, numterms=KEY_TERMS, normalize=True)
     likeness = wq.Or([wq.Term("body", term, boost=weight) for term, weight in terms])

@@ -17,6 +17,7 @@ from whoosh.searching import Searcher
 from veille.indexer.analysis import VeilleAnalyzer
 from veille.indexer.store import index_analyzer
 
+from .budget import UNLIMITED, Budget
 from .limits import MAX_LIMIT
 from .matching import Excluding, lacking, plan
 from .parser import RANKED, SOFT, ParsedQuery, QueryError, parse, parse_query
@@ -166,7 +167,7 @@ def search(
 
 
 class DeadlineCollector(WrappingCollector):
-    """Stops a search with ``TimeLimit`` once ``seconds`` have passed (checked every 256
+    """Stops a search with ``TimeLimit`` once ``seconds`` have passed (checked every 16
     matches; no timer thread and no signal, so it works in any server thread).
 
     It sits right above the collector that ranks, and checks the clock in the
@@ -185,7 +186,7 @@ class DeadlineCollector(WrappingCollector):
     def matches(self):
         deadline = self.deadline
         for n, sub_docnum in enumerate(self.child.matches(), start=1):
-            if not n & 255 and time.perf_counter() > deadline:
+            if not n & 15 and time.perf_counter() > deadline:
                 raise TimeLimit
             yield sub_docnum
 
@@ -393,16 +394,18 @@ def run_search(
         raise ValueError("page must be 1 or more")
     if options.sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    budget = Budget(time_limit)
     reader = searcher.reader()
-    parsed = parse(text, analyzer, reader, fuzzy=options.fuzzy)
+    vocabulary = searcher_vocabulary(searcher) if options.fuzzy else None
+    parsed = parse(text, analyzer, reader, fuzzy=options.fuzzy, vocabulary=vocabulary)
     offset = (page - 1) * limit
-    started = time.perf_counter()
     relaxed = False
     dates = options.date_filter()
-    for n, (looser, soft_decides) in enumerate(relaxations(parsed, analyzer, reader, options)):
-        left = None if time_limit is None else max(time_limit - (time.perf_counter() - started), 0)
+    for n, (looser, soft_decides) in enumerate(
+        relaxations(parsed, analyzer, reader, options, vocabulary)
+    ):
         tiers = plan(looser, reader, options.match, dates, soft_decides)
-        complete, partial = _collect(searcher, tiers, offset + limit, options, left)
+        complete, partial = _collect(searcher, tiers, offset + limit, options, budget)
         if complete.total or (partial and partial.total) or complete.stopped:
             relaxed = n > 0
             break
@@ -422,7 +425,9 @@ def run_search(
         found = [t.decode("utf-8") for field, t in matched if field == "body"]
         body = hit["body"]
         snippet = []
-        if found and offsets is not None:
+        if found and budget.spent():
+            pass  # out of time: the document's start stands for its passages
+        elif found and offsets is not None:
             key = (hit["path"], hit["size"], hit["mtime"], id(analyzer))
             snippet = passages(body, offsets.matches(key, body, analyzer, terms), found)
         elif found:
@@ -450,10 +455,12 @@ def run_search(
     collapsed = sum(t.collapsed for t in tiers_run)
     stopped = any(t.stopped for t in tiers_run)
     suggestion = None
-    if options.suggest and complete.total < FEW_RESULTS and not stopped and parsed.clauses:
-        suggestion = better_query(searcher, analyzer, text, complete.total, options)
+    wants_suggestion = options.suggest and complete.total < FEW_RESULTS and parsed.clauses
+    if wants_suggestion and not stopped and not budget.spent():
+        suggestion = better_query(searcher, analyzer, text, complete.total, options, budget)
+    partial_result = stopped or budget.cut
     result = SearchResult(
-        text, total, page, limit, hits, stopped, facets, options.sort, collapsed, suggestion
+        text, total, page, limit, hits, partial_result, facets, options.sort, collapsed, suggestion
     )
     result.complete = complete.total
     result.total_is_lower_bound = lower_bound
@@ -461,7 +468,7 @@ def run_search(
     return result
 
 
-def relaxations(parsed: ParsedQuery, analyzer, reader, options: Options):
+def relaxations(parsed: ParsedQuery, analyzer, reader, options: Options, vocabulary=None):
     """The query, then looser forms of it for when it finds nothing (default matching
     only), as Meilisearch drops words until something matches: the "phrases" of a
     question as plain words (a query that is only phrases wants them exactly), then its
@@ -470,23 +477,30 @@ def relaxations(parsed: ParsedQuery, analyzer, reader, options: Options):
     if options.match != "any":
         return
     if parsed.loose_phrases and any(c.role == RANKED for c in parsed.clauses):
-        parsed = parse(parsed.text, analyzer, reader, options.fuzzy, phrases_as_words=True)
+        parsed = parse(
+            parsed.text,
+            analyzer,
+            reader,
+            options.fuzzy,
+            phrases_as_words=True,
+            vocabulary=vocabulary,
+        )
         yield parsed, False
     if any(c.role == SOFT for c in parsed.clauses):
         yield parsed, True
 
 
-def _collect(searcher, tiers, wanted: int, options: Options, time_limit: float | None):
+def _collect(searcher, tiers, wanted: int, options: Options, budget: Budget):
     """The complete tier, and the partial one when the complete does not fill ``wanted``."""
-    started = time.perf_counter()
-    complete = _Tier(searcher, tiers.complete, wanted, options, time_limit)
+    complete = _Tier(searcher, tiers.complete, wanted, options, budget.left())
     partial = None
     wanted -= len(complete.results)
     if tiers.partial is not None and wanted > 0 and not complete.stopped:
-        left = None if time_limit is None else max(time_limit - (time.perf_counter() - started), 0)
         # Partial matches are counted as far as the page needs them, not all of them:
         # a long question's words match most of the archive.
-        partial = _Tier(searcher, tiers.partial, wanted, options, left, complete.seen(), wanted)
+        partial = _Tier(
+            searcher, tiers.partial, wanted, options, budget.left(), complete.seen(), wanted
+        )
     return complete, partial
 
 
@@ -543,17 +557,24 @@ def _merge_facets(tiers: list[dict[str, dict[str, int]]]) -> dict[str, dict[str,
 
 
 def better_query(
-    searcher: Searcher, analyzer: VeilleAnalyzer, text: str, total: int, options: Options
+    searcher: Searcher,
+    analyzer: VeilleAnalyzer,
+    text: str,
+    total: int,
+    options: Options,
+    budget: Budget = UNLIMITED,
 ) -> str | None:
     """The query with the words the index lacks corrected, if it finds at least as much."""
-    corrected = correction(searcher_vocabulary(searcher), analyzer, text)
-    if corrected is None:
+    vocabulary = searcher_vocabulary(searcher)
+    corrected = correction(vocabulary, analyzer, text)
+    if corrected is None or budget.spent():
         return None
     try:
-        q = parse_query(corrected, analyzer, searcher.reader(), fuzzy=options.fuzzy)
+        q = parse_query(corrected, analyzer, searcher.reader(), options.fuzzy, vocabulary)
     except QueryError:
         return None
-    collector = make_collector(1, Options(facets=False, collapse=True), SUGGEST_SECONDS)
+    seconds = budget.within(SUGGEST_SECONDS)
+    collector = make_collector(1, Options(facets=False, collapse=True), seconds)
     try:
         searcher.search_with_collector(q, collector)
     except TimeLimit:

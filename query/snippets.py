@@ -8,7 +8,8 @@ Matches are found by running the document through the index's own analysis
 chain and keeping the tokens that are query terms, so a word matched through a
 variant or a synonym is highlighted as written. Passages are built while the
 chain runs, and the run stops once it has passages that hold every term the
-document matched: the start of a long article is usually enough.
+document matched: the start of a long article is usually enough. The text is the
+stored one: a long document's first STORED_BODY_CHARS characters (indexer/store.py).
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ PASSAGES = 2
 PASSAGE_WIDTH = 240  # characters, context included
 CONTEXT = 70  # characters of context before the first and after the last match
 LEADING_CHARS = 200
+CACHED_OFFSETS = 500_000  # term offsets a TermOffsets cache holds at most (about 50 MB)
 
 _SPACES = re.compile(r"\s+")
+_NOT_SPACE = re.compile(r"\S")
 
 
 def find_matches(text: str, analyzer, terms: frozenset[str]) -> Iterator[Match]:
@@ -44,30 +47,48 @@ class TermOffsets:
 
     A server shows the same documents again and again; with this cache their
     passages cost dictionary look-ups instead of a run of the chain. Bounded to
-    ``size`` documents, least recently used first out; safe to share by threads.
+    ``size`` documents and ``offsets`` term offsets in all (its memory), least
+    recently used first out; safe to share by threads.
     """
 
-    def __init__(self, size: int = 512):
+    def __init__(self, size: int = 512, offsets: int = CACHED_OFFSETS):
         self.size = size
+        self.max_offsets = offsets
+        self.held = 0  # term offsets held, over every document
         self._docs: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
     def matches(self, key, text: str, analyzer, terms: Iterable[str]) -> list[Match]:
         """The matches of ``terms`` in ``text`` (``key`` names this text: path, size, time)."""
         with self._lock:
-            offsets = self._docs.get(key)
-            if offsets is not None:
+            entry = self._docs.get(key)
+            if entry is not None:
                 self._docs.move_to_end(key)
-        if offsets is None:
-            offsets = {}
-            for t in analyzer(text, chars=True, mode="index"):
-                offsets.setdefault(t.text, []).append((t.startchar, t.endchar))
-            with self._lock:
-                self._docs[key] = offsets
-                if len(self._docs) > self.size:
-                    self._docs.popitem(last=False)
-        found = [(s, e, term) for term in set(terms) for s, e in offsets.get(term, ())]
-        return sorted(found)
+        if entry is None:
+            entry = _term_offsets(text, analyzer)
+            self._keep(key, entry)
+        return sorted((s, e, term) for term in set(terms) for s, e in entry[0].get(term, ()))
+
+    def _keep(self, key, entry: tuple[dict, int]) -> None:
+        """Cache a document's offsets, dropping the least recently used past the bounds."""
+        with self._lock:
+            if key in self._docs or entry[1] > self.max_offsets:
+                return
+            self._docs[key] = entry
+            self.held += entry[1]
+            while len(self._docs) > self.size or self.held > self.max_offsets:
+                _, (_, dropped) = self._docs.popitem(last=False)
+                self.held -= dropped
+
+
+def _term_offsets(text: str, analyzer) -> tuple[dict[str, list[tuple[int, int]]], int]:
+    """Where each term of ``text`` stands, and how many offsets that is."""
+    offsets: dict[str, list[tuple[int, int]]] = {}
+    count = 0
+    for t in analyzer(text, chars=True, mode="index"):
+        offsets.setdefault(t.text, []).append((t.startchar, t.endchar))
+        count += 1
+    return offsets, count
 
 
 def passages(
@@ -160,7 +181,9 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def leading_text(text: str, chars: int = LEADING_CHARS) -> Segments:
     """The start of a document, for hits whose body had no match (a title match)."""
-    text = _SPACES.sub(" ", text).strip()
+    first = _NOT_SPACE.search(text)
+    text = _SPACES.sub(" ", text[first.start() : first.start() + 4 * chars] if first else "")
+    text = text.strip()
     if len(text) <= chars:
         return [(text, False)] if text else []
     cut = text.rfind(" ", 0, chars)

@@ -23,9 +23,8 @@ SCAN_TERMS = 5000  # vocabulary words read for one completion, at most
 MIN_WORD = 3  # shorter words are never corrected
 TWO_EDITS_FROM = 8  # letters from which a correction may be two edits away
 FEW_RESULTS = 3  # a query with fewer hits gets a did-you-mean
-MAX_EXPANSIONS = 50
 MAX_CORRECTED = 3  # a query with more words the index lacks gets no did-you-mean
-_EDGES = "\"“”«»„()[]{}.,;:!?-"
+_EDGES = '"“”«»„()[]{}.,;:!?-'
 
 
 def searcher_vocabulary(searcher) -> Vocabulary:
@@ -135,17 +134,32 @@ def _protected(analyzer: VeilleAnalyzer) -> frozenset[str]:
     return analyzer.list_terms("distinct-names.txt")
 
 
-def fuzzy_term(reader, analyzer: VeilleAnalyzer, field: str, term: str, word: str) -> wq.Query:
-    """``term`` or indexed terms a few edits from it, never from or to a distinct name."""
+def near_terms(
+    vocabulary: Vocabulary, analyzer: VeilleAnalyzer, term: str, word: str, limit: int
+) -> list[str]:
+    """The terms of the indexed words a typo or two from the query word ``word`` (whose
+    term is ``term``), closest then most used first, at most ``limit``; never from or to
+    a distinct name. Found in the vocabulary (RapidFuzz), not by walking the postings'
+    terms of every segment."""
     distance = max_edits(word)
+    folded = fold(word)[0]
     protected = _protected(analyzer)
-    if reader is None or distance == 0 or term in protected:
-        return wq.Term(field, term)
-    near = [
-        t
-        for t in reader.terms_within(field, term, distance, prefix=1)
-        if t != term and t not in protected
-    ][:MAX_EXPANSIONS]
+    if limit <= 0 or distance == 0 or not folded or term in protected:
+        return []
+    out: list[str] = []
+    near = near_words(vocabulary, folded, distance)
+    for candidate, _, _ in sorted(near, key=lambda c: (c[1], -c[2], c[0])):
+        terms = analyzer.terms(candidate, mode="query")
+        if candidate == folded or protected.intersection(terms):
+            continue
+        out.extend(t for t in terms if t != term and t not in out)
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def fuzzy_query(field: str, term: str, near: list[str]) -> wq.Query:
+    """``term``, or it and its near terms (worth half as much)."""
     if not near:
         return wq.Term(field, term)
     return wq.Or([wq.Term(field, term)] + [wq.Term(field, t, boost=0.5) for t in near])

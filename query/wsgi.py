@@ -4,7 +4,8 @@
     GET /search?q=        JSON results, the shape of `veille search --json` plus took_ms
                           (&since=, &until= YYYY-MM-DD; &sort=date; &facets=0; &collapse=0;
                           &fuzzy=1; &match=all)
-    GET /doc?path=        one indexed document (from the index, never from the disk)
+    GET /doc?path=        one indexed document (from the index, never from the disk),
+                          a long one in parts of DOC_PART_CHARS (&part=)
     GET /related?id=      JSON: the stories most like a document (&limit=)
     GET /suggest?prefix=  JSON: indexed words completing the last word typed
     GET /widget.js        the embeddable search widget
@@ -31,7 +32,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from veille.indexer.locations import INDEX_ENV, default_index_dir
-from veille.indexer.store import StoreError
+from veille.indexer.store import StoreError, whole_body
 
 from . import pages
 from .limits import MAX_QUERY_CHARS, MAX_QUERY_STRING, SERVER_SEARCH_SECONDS
@@ -95,6 +96,7 @@ class SearchApp:
         self.index_dir = Path(index_dir)
         self.pool = SearcherPool(self.index_dir)
         self.offsets = TermOffsets()
+        self.time_limit = SERVER_SEARCH_SECONDS  # each request's budget (see query/budget.py)
         self.cors_origins = frozenset(o.rstrip("/") for o in cors_origins if o)
         self.assets = {path: (_asset(name), ctype) for path, (name, ctype) in ASSETS.items()}
 
@@ -175,7 +177,7 @@ class SearchApp:
         started = time.perf_counter()
         current = self._current()
         try:
-            result = related(current.searcher, key, limit, time_limit=SERVER_SEARCH_SECONDS)
+            result = related(current.searcher, key, limit, time_limit=self.time_limit)
         except UnknownDocument as exc:
             raise HTTPError(404, str(exc)) from None
         took = (time.perf_counter() - started) * 1000
@@ -201,19 +203,25 @@ class SearchApp:
         if not path:
             raise HTTPError(400, "missing document: add ?path=...")
         current = self._current()
-        fields = current.searcher.document(path=path)
-        if fields is None:
+        docnum = current.searcher.document_number(path=path)
+        if docnum is None:
             raise HTTPError(404, "no such document in the index")
+        fields = current.searcher.stored_fields(docnum)
+        whole = whole_body(current.searcher.reader(), docnum, fields)
+        starts = pages.part_starts(whole)
+        part = _int_param(params, "part", 1, len(starts))
+        end = starts[part] if part < len(starts) else len(whole)
+        text = whole[starts[part - 1] : end]
         query = params.get("q", "")
-        body = [(fields["body"], False)]
+        body = [(text, False)]
         if query.strip():
             try:
                 q = parse_query(query, current.analyzer)
                 terms = {text for field, text in q.iter_all_terms() if field == "body"}
-                body = mark_all(fields["body"], current.analyzer, terms)
+                body = mark_all(text, current.analyzer, terms)
             except QueryError:
                 pass
-        html = pages.document_page(fields, body, query, base)
+        html = pages.document_page(fields, body, query, base, (part, len(starts)))
         return 200, _html_headers(), html.encode("utf-8")
 
     def health(self):
@@ -254,7 +262,7 @@ class SearchApp:
                 limit,
                 page,
                 self.offsets,
-                time_limit=SERVER_SEARCH_SECONDS,
+                time_limit=self.time_limit,
                 options=options,
             )
         except QueryError as exc:
@@ -366,9 +374,16 @@ def _html_headers() -> list[tuple[str, str]]:
     ]
 
 
-def make_app(index_dir: Path | str | None = None, cors_origins: Iterable[str] = ()) -> SearchApp:
-    """Build the application for the index at ``index_dir`` (default: the per-user index)."""
-    return SearchApp(Path(index_dir) if index_dir else default_index_dir(), cors_origins)
+def make_app(
+    index_dir: Path | str | None = None,
+    cors_origins: Iterable[str] = (),
+    time_limit: float = SERVER_SEARCH_SECONDS,
+) -> SearchApp:
+    """Build the application for the index at ``index_dir`` (default: the per-user index);
+    ``time_limit`` is the seconds one request may take (its budget)."""
+    app = SearchApp(Path(index_dir) if index_dir else default_index_dir(), cors_origins)
+    app.time_limit = time_limit
+    return app
 
 
 def app_from_environment() -> SearchApp:
