@@ -146,6 +146,9 @@ def _with_shipped(own: str | None, no_default: bool, shipped) -> str:
     return shipped() if own is None else f"{shipped()}\n{own}"
 
 
+PROGRESS_AFTER_SECONDS = 0.5  # a shorter run shows no progress bar
+
+
 def warn(message: str) -> None:
     click.echo(f"warning: {terminal_safe(message)}", err=True)
 
@@ -180,6 +183,16 @@ def cli():
     help="Processes that analyse documents. Default: 1, or one per core (up to 4) "
     "from 2000 files on.",
 )
+@click.option(
+    "--progress-after",
+    type=click.FloatRange(0),
+    default=PROGRESS_AFTER_SECONDS,
+    show_default=True,
+    envvar="VEILLE_PROGRESS_AFTER",
+    show_envvar=True,
+    metavar="SECONDS",
+    help="How long a run lasts before its progress bar shows on a terminal (0: at once).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def index(
     paths,
@@ -190,6 +203,7 @@ def index(
     no_default_variants,
     rebuild,
     procs,
+    progress_after,
     as_json,
 ):
     """Index article files and folders of them (the bundled articles if no PATH).
@@ -198,7 +212,8 @@ def index(
     record). Run it again on the same folders to bring the index up to date:
     only new and changed files are read, and documents of deleted files are
     removed. Page leftovers (breadcrumbs, bylines, share and comment blocks,
-    footers) are left out of the text. A progress bar shows on a terminal.
+    footers) are left out of the text. A progress bar shows on a terminal once
+    a run has lasted half a second (--progress-after).
     """
     from veille.corpus import CORPUS_DIR
     from veille.indexer.build import index_paths
@@ -207,7 +222,7 @@ def index(
     directory = resolve_index(index_dir)
     analyzer = make_analyzer(synonyms, variants, no_default_synonyms, no_default_variants)
     targets = list(paths) or [CORPUS_DIR]
-    bar = ProgressBar()
+    bar = ProgressBar(progress_after)
     try:
         summary = index_paths(
             directory,
@@ -232,15 +247,14 @@ def index(
 
 
 class ProgressBar:
-    """click's progress bar on stderr, on a terminal, once a run has lasted half a second.
+    """click's progress bar on stderr, on a terminal, once a run has lasted ``after_seconds``.
 
     It follows the files as they are read and analysed; the commit that follows
     is announced on its own line.
     """
 
-    after_seconds = 0.5
-
-    def __init__(self):
+    def __init__(self, after_seconds: float = PROGRESS_AFTER_SECONDS):
+        self.after_seconds = after_seconds
         self.started = time.monotonic()
         self.bar = None
         self.done = 0
