@@ -97,10 +97,15 @@ def write_dispatch(docs: Path, n: int, version: int, sentences: list[str], rng) 
     (docs / f"dispatch-{n:05d}.txt").write_text(text, "utf-8")
 
 
-def load(address: str, tally: Tally, stop: threading.Event, seed: int) -> None:
+def load(
+    address: str, tally: Tally, stop: threading.Event, seed: int, at_least: int = 0
+) -> None:
+    """Send searches until ``stop`` is set, and at least ``at_least`` of them."""
     rng = random.Random(seed)
     client = Client(address)
-    while not stop.is_set():
+    sent = 0
+    while not stop.is_set() or sent < at_least:
+        sent += 1
         query = rng.choice(SEARCHES)
         began = time.perf_counter()
         try:
@@ -143,9 +148,12 @@ def soak(
     seed: int = 1,
     work: Path | None = None,
     min_rounds: int = 0,
+    min_requests: int = 0,
 ) -> dict:
     """Run the soak for about ``seconds``, and at least ``min_rounds`` re-indexing rounds
-    however slow the machine is (still bounded by MAX_SECONDS), and return its figures."""
+    however slow the machine is (still bounded by MAX_SECONDS), each client sending at
+    least ``min_requests`` searches, and return its figures (``seconds=0``: exactly
+    ``min_rounds`` rounds)."""
     from veille.corpus import CORPUS_DIR
 
     seconds = min(seconds, MAX_SECONDS)
@@ -176,7 +184,9 @@ def soak(
         with started_server(index, "--workers", str(workers), "--threads", str(threads)) as server:
             probe = Client(server.address)
             loaders = [
-                threading.Thread(target=load, args=(server.address, tally, stop, seed + i))
+                threading.Thread(
+                    target=load, args=(server.address, tally, stop, seed + i, min_requests)
+                )
                 for i in range(clients)
             ]
             for t in loaders:

@@ -20,14 +20,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from .analysis import (
-    _COMBINING,
-    WORD_PATTERN,
-    WORD_PATTERN_COMBINING,
-    StopFilter,
-    WordMemo,
-    word_filters,
-)
+from .analysis import StopFilter, WordMemo, word_filters, word_texts
 from .gazetteer import SortedTable
 
 MIN_LETTERS = 2
@@ -61,9 +54,8 @@ def fold(word: str) -> tuple[str, int]:
 
 def words_of(text: str) -> tuple[tuple[str, str], ...]:
     """(folded, written) for each distinct word of ``text`` worth suggesting, in order."""
-    pattern = WORD_PATTERN_COMBINING if _COMBINING.search(text) else WORD_PATTERN
     out: dict[tuple[str, str], None] = {}
-    for word in dict.fromkeys(pattern.findall(text)):
+    for word in dict.fromkeys(word_texts(text)):
         folded, cut = fold(word)
         if len(folded) >= MIN_LETTERS and not folded.isdigit():
             out[folded, word[cut:]] = None

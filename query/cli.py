@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -19,10 +20,37 @@ from .limits import CLI_SEARCH_SECONDS, MAX_LIMIT
 # (see startup.py): a search starts in about a tenth of a second.
 
 
+# What a terminal would act on instead of showing: escape sequences (CSI, the strings
+# of OSC, DCS, SOS, PM and APC, other ESC forms; 7- and 8-bit) and the other control
+# characters but tab and newline. A title could otherwise clear the screen or set
+# the window's title.
+_TERMINAL_CONTROLS = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -/]*[0-~]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+# JSON escapes C0 controls itself; DEL and C1 are escaped too (ensure_ascii stays off).
+_JSON_CONTROLS = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` without the escape sequences and control characters a terminal acts on."""
+    return _TERMINAL_CONTROLS.sub("", text)
+
+
+def json_text(data, indent: int | None = None) -> str:
+    """``data`` as JSON, non-ASCII kept as is but every control character escaped."""
+    return json.dumps(data, ensure_ascii=False, indent=indent).translate(_JSON_CONTROLS)
+
+
 class VeilleError(click.ClickException):
     """An error reported in one line; exit code 2, like grep's errors."""
 
     exit_code = 2
+
+    def __init__(self, message: str):
+        super().__init__(terminal_safe(message))
 
 
 def index_option(command):
@@ -118,8 +146,11 @@ def _with_shipped(own: str | None, no_default: bool, shipped) -> str:
     return shipped() if own is None else f"{shipped()}\n{own}"
 
 
+PROGRESS_AFTER_SECONDS = 0.5  # a shorter run shows no progress bar
+
+
 def warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+    click.echo(f"warning: {terminal_safe(message)}", err=True)
 
 
 def use_color() -> bool | None:
@@ -152,6 +183,16 @@ def cli():
     help="Processes that analyse documents. Default: 1, or one per core (up to 4) "
     "from 2000 files on.",
 )
+@click.option(
+    "--progress-after",
+    type=click.FloatRange(0),
+    default=PROGRESS_AFTER_SECONDS,
+    show_default=True,
+    envvar="VEILLE_PROGRESS_AFTER",
+    show_envvar=True,
+    metavar="SECONDS",
+    help="How long a run lasts before its progress bar shows on a terminal (0: at once).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def index(
     paths,
@@ -162,6 +203,7 @@ def index(
     no_default_variants,
     rebuild,
     procs,
+    progress_after,
     as_json,
 ):
     """Index article files and folders of them (the bundled articles if no PATH).
@@ -170,7 +212,8 @@ def index(
     record). Run it again on the same folders to bring the index up to date:
     only new and changed files are read, and documents of deleted files are
     removed. Page leftovers (breadcrumbs, bylines, share and comment blocks,
-    footers) are left out of the text. A progress bar shows on a terminal.
+    footers) are left out of the text. A progress bar shows on a terminal once
+    a run has lasted half a second (--progress-after).
     """
     from veille.corpus import CORPUS_DIR
     from veille.indexer.build import index_paths
@@ -179,7 +222,7 @@ def index(
     directory = resolve_index(index_dir)
     analyzer = make_analyzer(synonyms, variants, no_default_synonyms, no_default_variants)
     targets = list(paths) or [CORPUS_DIR]
-    bar = ProgressBar()
+    bar = ProgressBar(progress_after)
     try:
         summary = index_paths(
             directory,
@@ -198,21 +241,20 @@ def index(
         bar.close()
     if as_json:
         data = {"index": str(directory), **summary.as_json(), "warnings": summary.warnings}
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(json_text(data))
     else:
         click.echo(summary.line())
 
 
 class ProgressBar:
-    """click's progress bar on stderr, on a terminal, once a run has lasted half a second.
+    """click's progress bar on stderr, on a terminal, once a run has lasted ``after_seconds``.
 
     It follows the files as they are read and analysed; the commit that follows
     is announced on its own line.
     """
 
-    after_seconds = 0.5
-
-    def __init__(self):
+    def __init__(self, after_seconds: float = PROGRESS_AFTER_SECONDS):
+        self.after_seconds = after_seconds
         self.started = time.monotonic()
         self.bar = None
         self.done = 0
@@ -343,7 +385,10 @@ def search_command(
             from veille.corpus import CORPUS_DIR
             from veille.indexer.build import index_paths
 
-            click.echo(f"No index at {directory} yet: indexing the bundled articles.", err=True)
+            click.echo(
+                f"No index at {terminal_safe(str(directory))} yet: indexing the bundled articles.",
+                err=True,
+            )
             summary = index_paths(directory, [CORPUS_DIR], warn=warn)
             click.echo(summary.line(), err=True)
         ix = open_index(directory)
@@ -358,11 +403,12 @@ def search_command(
     if result.partial:
         warn(f"the search stopped after {CLI_SEARCH_SECONDS:.0f} s: results are partial")
     if as_json:
-        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        click.echo(json_text(result.as_json(), indent=2))
     else:
         print_hits(result)
     if result.suggestion and not as_json:
-        click.echo(f"Did you mean: {result.suggestion}{question_mark(result.suggestion)}", err=True)
+        suggestion = terminal_safe(result.suggestion)
+        click.echo(f"Did you mean: {suggestion}{question_mark(suggestion)}", err=True)
     click.get_current_context().exit(0 if result.total else 1)
 
 
@@ -371,7 +417,7 @@ def print_hits(result) -> None:
 
     color = use_color()
     if not result.total:
-        click.echo(f"No match for {result.query!r}.", err=True)
+        click.echo(f"No match for {terminal_safe(repr(result.query))}.", err=True)
         return
     first = (result.page - 1) * result.limit + 1
     last = first + len(result.hits) - 1
@@ -379,17 +425,20 @@ def print_hits(result) -> None:
     click.echo(f"{result.summary()} (showing {shown})")
     for hit in result.hits:
         click.echo()
-        click.echo(f"{hit.rank}. " + click.style(hit.title, bold=True), color=color)
+        click.echo(f"{hit.rank}. " + click.style(terminal_safe(hit.title), bold=True), color=color)
         score = f"  (score {hit.score:.2f})" if hit.score is not None else ""
-        click.echo(f"   {hit.provenance()}{score}")
-        click.echo(f"   {to_terminal(hit.snippet)}", color=color)
+        click.echo(f"   {terminal_safe(hit.provenance())}{score}")
+        snippet = [(terminal_safe(text), matched) for text, matched in hit.snippet]
+        click.echo(f"   {to_terminal(snippet)}", color=color)
         if hit.missing:
-            lacking = ", ".join(click.style(w, strikethrough=True) for w in hit.missing)
+            lacking = ", ".join(
+                click.style(terminal_safe(w), strikethrough=True) for w in hit.missing
+            )
             click.echo(f"   Missing: {lacking}", color=color)
         if hit.duplicates:
             n = len(hit.duplicates)
             where = ", ".join(d["source"] or Path(d["path"]).name for d in hit.duplicates)
-            click.echo(f"   +{n} other version{'s' if n != 1 else ''} ({where})")
+            click.echo(f"   +{n} other version{'s' if n != 1 else ''} ({terminal_safe(where)})")
 
 
 @cli.command(name="related", short_help="List the stories most like a document.")
@@ -425,15 +474,16 @@ def related_command(document, index_dir, limit, as_json):
     except (StoreError, UnknownDocument) as exc:
         raise VeilleError(str(exc.args[0] if exc.args else exc)) from None
     if as_json:
-        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        click.echo(json_text(result.as_json(), indent=2))
     elif not result.hits:
-        click.echo(f"No other story like {result.title!r}.", err=True)
+        click.echo(f"No other story like {terminal_safe(repr(result.title))}.", err=True)
     else:
-        click.echo(f"Stories like {result.title!r}:")
+        click.echo(f"Stories like {terminal_safe(repr(result.title))}:")
         for hit in result.hits:
             click.echo()
-            click.echo(f"{hit.rank}. " + click.style(hit.title, bold=True), color=use_color())
-            click.echo(f"   {hit.provenance()}  (score {hit.score:.2f})")
+            title = click.style(terminal_safe(hit.title), bold=True)
+            click.echo(f"{hit.rank}. {title}", color=use_color())
+            click.echo(f"   {terminal_safe(hit.provenance())}  (score {hit.score:.2f})")
     click.get_current_context().exit(0 if result.hits else 1)
 
 
@@ -452,17 +502,26 @@ def stats(index_dir, as_json):
     except StoreError as exc:
         raise VeilleError(str(exc)) from None
     if as_json:
-        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        click.echo(json_text(figures, indent=2))
         return
-    click.echo(f"index        {figures['index']}")
-    click.echo(f"documents    {figures['documents']} from {figures['files']} files")
+    for line in stats_lines(figures):
+        click.echo(terminal_safe(line))
+
+
+def stats_lines(figures: dict) -> list[str]:
+    """The lines ``veille stats`` prints."""
+    lines = [
+        f"index        {figures['index']}",
+        f"documents    {figures['documents']} from {figures['files']} files",
+    ]
     for name in ("sources", "languages"):
         counts = ", ".join(f"{key} {n}" for key, n in figures[name].items()) or "none"
-        click.echo(f"{name:<12} {counts}")
+        lines.append(f"{name:<12} {counts}")
     first, last = figures["first_date"], figures["last_date"]
-    click.echo(f"dates        {f'{first} to {last}' if first else 'none'}")
-    click.echo(f"size         {figures['size_bytes'] / 1e6:.1f} MB")
-    click.echo(f"last update  {figures['last_update']}")
+    lines.append(f"dates        {f'{first} to {last}' if first else 'none'}")
+    lines.append(f"size         {figures['size_bytes'] / 1e6:.1f} MB")
+    lines.append(f"last update  {figures['last_update']}")
+    return lines
 
 
 @cli.command(short_help="Show the tokens the chain makes of TEXT.")
@@ -513,11 +572,12 @@ def analyze(
         for t in analyzer(value, mode=mode, chars=True, positions=True)
     ]
     if as_json:
-        click.echo(json.dumps({"text": value, "mode": mode, "tokens": tokens}, ensure_ascii=False))
+        click.echo(json_text({"text": value, "mode": mode, "tokens": tokens}))
         return
     for tok in tokens:
         origin = f"({tok['origin']})"
-        click.echo(f"{tok['position']:>4}  {tok['token']:<20} {tok['source']:<24} {origin}")
+        line = f"{tok['position']:>4}  {tok['token']:<20} {tok['source']:<24} {origin}"
+        click.echo(terminal_safe(line))
 
 
 @cli.command(short_help="Serve the search page, JSON API and widget over HTTP.")

@@ -110,14 +110,14 @@ def test_no_progress_bar_when_piped(tmp_path):
     assert piped.exit_code == 0 and "indexing" not in piped.stderr
 
 
-@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
-def test_a_progress_bar_shows_on_a_terminal_for_a_long_run(tmp_path):
-    """`veille index` with its stderr on a (pseudo-)terminal, on a run of a few seconds."""
+def index_on_a_terminal(tmp_path: Path, count: int, progress_after: str) -> tuple[str, str]:
+    """Run `veille index` on ``count`` articles with its stderr on a pseudo-terminal;
+    return what the terminal showed and what went to stdout."""
     docs = write_articles(
         tmp_path / "docs",
         {
-            f"n{i:04d}.txt": f"Odessa {i}\n" + " ".join(f"mot{i}x{j}" for j in range(300))
-            for i in range(350)
+            f"n{i:04d}.txt": f"Odessa {i}\n" + " ".join(f"mot{i}x{j}" for j in range(50))
+            for i in range(count)
         },
     )
     leader, follower = os.openpty()
@@ -126,6 +126,7 @@ def test_a_progress_bar_shows_on_a_terminal_for_a_long_run(tmp_path):
         stdout=subprocess.PIPE,
         stderr=follower,
         text=True,
+        env={**os.environ, "VEILLE_PROGRESS_AFTER": progress_after},
     )
     os.close(follower)
     seen = b""
@@ -137,12 +138,32 @@ def test_a_progress_bar_shows_on_a_terminal_for_a_long_run(tmp_path):
         if not chunk:
             break
         seen += chunk
-    out = proc.communicate(timeout=60)[0]
+    out = proc.communicate(timeout=120)[0]
     os.close(leader)
     assert proc.returncode == 0
-    screen = seen.decode("utf-8", "replace")
-    assert "indexing" in screen and "350/350" in screen and "writing the index" in screen
-    assert out.startswith("files: 350 added,")  # the summary still goes to stdout, whole
+    return seen.decode("utf-8", "replace"), out
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_a_progress_bar_shows_on_a_terminal(tmp_path):
+    """The bar shown at once (VEILLE_PROGRESS_AFTER=0), however fast the machine."""
+    screen, out = index_on_a_terminal(tmp_path, 40, "0")
+    assert "indexing" in screen and "40/40" in screen and "writing the index" in screen
+    assert out.startswith("files: 40 added,")  # the summary still goes to stdout, whole
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_a_run_shorter_than_the_delay_shows_no_progress_bar(tmp_path):
+    screen, out = index_on_a_terminal(tmp_path, 40, "3600")
+    assert "indexing" not in screen and "writing the index" not in screen
+    assert out.startswith("files: 40 added,")
+
+
+def test_a_bad_progress_delay_is_one_line(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["index", "--index", str(tmp_path / "ix"), "--progress-after", "soon"]
+    )
+    assert result.exit_code == 2 and "'soon' is not a valid float" in result.output
 
 
 def test_stats_reports_documents_sources_and_dates(tmp_path):
@@ -178,8 +199,6 @@ def test_runs_that_merge_segments_keep_every_document_its_story_and_title(tmp_pa
         write_articles(docs, {f"k{n}.txt": f"Kherson, jour {n}\nLe pont de Kherson, jour {n}."})
         index_paths(ix, [docs])
         result = search(open_index(ix), "Kherson", limit=20)
-        assert sorted(Path(h.path).name for h in result.hits) == [
-            f"k{i}.txt" for i in range(n + 1)
-        ]
+        assert sorted(Path(h.path).name for h in result.hits) == [f"k{i}.txt" for i in range(n + 1)]
         assert {h.title for h in result.hits} == {f"Kherson, jour {i}" for i in range(n + 1)}
     assert len(open_index(ix)._segments()) < 8  # merged on the way

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import random
+import re
 import resource
 import signal
 import subprocess
@@ -74,29 +74,56 @@ def test_two_index_runs_at_once_never_mix(tmp_path, existing):
     assert not any(p.name.startswith("ix.") for p in tmp_path.iterdir())  # no .new or .old left
 
 
-def test_killing_index_runs_at_random_points_never_loses_the_committed_index(tmp_path):
-    """SIGKILL several `veille index` runs (updates and rebuilds) at random moments."""
+# The moments a run is killed at, each recognized on its terminal: while files are
+# analysed (its progress bar counts them) and while it commits.
+ANALYSING = re.compile(rb"indexing.*?\b\d+/30[01]\b")
+COMMITTING = re.compile(rb"writing the index")
+
+
+def run_until(cmd: list[str], moment: re.Pattern) -> subprocess.Popen:
+    """Start ``cmd`` with its stderr on a pseudo-terminal (progress bar at once) and
+    return once its output shows ``moment``, the process still running."""
+    leader, follower = os.openpty()
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env={**os.environ, "VEILLE_PROGRESS_AFTER": "0"},
+    )
+    os.close(follower)
+    seen = b""
+    try:
+        while not moment.search(seen):
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the process ended
+                chunk = b""
+            if not chunk:
+                raise AssertionError(f"the run ended before {moment.pattern!r}: {seen[-300:]!r}")
+            seen += chunk
+    finally:
+        os.close(leader)
+    return proc
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_killing_index_runs_at_any_moment_never_loses_the_committed_index(tmp_path):
+    """SIGKILL `veille index` runs (updates and rebuilds) while they analyse files and
+    while they commit."""
     ix = tmp_path / "ix"
     index_paths(ix, [write_articles(tmp_path / "first", {"keep.txt": "Kiev\nDéjà indexé."})])
     big = many_articles(tmp_path / "big", 300)
-    seed = random.randrange(1_000_000)
-    rng = random.Random(seed)
-    killed_mid_run = 0
-    for attempt in range(4):
-        extra = ["--rebuild", str(tmp_path / "first")] if attempt % 2 else []
-        proc = subprocess.Popen(
-            [veille_command(), "index", "--index", str(ix), "--procs", "1", *extra, str(big)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(rng.uniform(0.2, 1.5))
-        killed_mid_run += proc.poll() is None
+    moments = [(m, rebuild) for m in (ANALYSING, COMMITTING) for rebuild in (False, True)]
+    for moment, rebuild in moments:
+        extra = ["--rebuild", str(tmp_path / "first")] if rebuild else []
+        cmd = [veille_command(), "index", "--index", str(ix), "--procs", "1", *extra, str(big)]
+        proc = run_until(cmd, moment)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        assert proc.returncode == -signal.SIGKILL, (moment.pattern, rebuild)  # killed mid-run
         # Whatever the moment, the index holds a whole committed state.
-        assert found(ix, "Kiev") == ["keep.txt"], f"seed {seed}, attempt {attempt}"
-        assert len(found(ix, "Odessa", limit=1000)) in (0, 300), f"seed {seed}"
-    assert killed_mid_run >= 2, f"the runs ended before they could be killed (seed {seed})"
+        assert found(ix, "Kiev") == ["keep.txt"], (moment.pattern, rebuild)
+        assert len(found(ix, "Odessa", limit=1000)) in (0, 300), (moment.pattern, rebuild)
     summary = index_paths(ix, [big])  # and the next run needs no clean-up
     assert summary.indexed == 300
     assert len(found(ix, "Odessa", limit=1000)) == 300
