@@ -16,6 +16,7 @@ from whoosh import query as wq
 
 from veille.indexer.analysis import VeilleAnalyzer
 from veille.indexer.lexicon import Vocabulary, fold, fold_prefix, vocabulary_path
+from veille.indexer.tables import data_text, word_list
 
 COMPLETIONS = 8
 MIN_PREFIX = 3  # two letters match thousands of words: too slow to rank, too vague to help
@@ -41,9 +42,16 @@ def common_spelling(spellings: dict[str, int]) -> str:
     return min(spellings, key=lambda w: (-spellings[w], w))
 
 
-def completions(vocabulary: Vocabulary, prefix: str, limit: int = COMPLETIONS) -> list[str]:
+def completions(
+    vocabulary: Vocabulary,
+    prefix: str,
+    limit: int = COMPLETIONS,
+    analyzer: VeilleAnalyzer | None = None,
+) -> list[str]:
     """Indexed words that complete the last word of ``prefix``, most used first, each in
-    its most common spelling."""
+    its most common spelling. With the index's ``analyzer``, words it makes the same
+    terms of (Zaporijia, Zaporizhzhia; garantie, garanties) are offered once, as the
+    most used of them: they find the same documents."""
     words = prefix.split()
     if not words:
         return []
@@ -52,11 +60,21 @@ def completions(vocabulary: Vocabulary, prefix: str, limit: int = COMPLETIONS) -
         return []
     found = vocabulary.with_prefix(start)[:SCAN_TERMS]
     found.sort(key=lambda pair: (-pair[1], pair[0]))
-    out = []
-    for folded, _ in found[:limit]:
+    out: list[str] = []
+    groups: set[tuple[str, ...]] = set()
+    for folded, _ in found:
         spellings = vocabulary.spellings(folded)
-        if spellings:
-            out.append(common_spelling(spellings))
+        if not spellings:
+            continue
+        word = common_spelling(spellings)
+        if analyzer is not None:
+            group = analyzer.terms(word, mode="query")
+            if group in groups:
+                continue
+            groups.add(group)
+        out.append(word)
+        if len(out) == limit:
+            break
     return out
 
 
@@ -79,23 +97,45 @@ def near_words(vocabulary: Vocabulary, folded: str, distance: int) -> list[tuple
 
 def correct_word(vocabulary: Vocabulary, analyzer: VeilleAnalyzer, word: str) -> str | None:
     """The most used indexed word one edit from ``word`` (two for long words), which the
-    index lacks, spelled as most documents spell it; None if the index has the word or
-    nothing close. A distinct name (distinct-names.txt) is never corrected nor offered:
-    Kiev is not Kiel."""
+    index lacks, spelled as most documents spell it; None if the index has the word, or
+    another spelling of it (Zelenski for Zelenskyy finds the same documents), or nothing
+    close. A distinct name (distinct-names.txt) is never corrected, and offered only when
+    no other is as near: Kiev is not Kiel, Kharkiw is Kharkiv."""
     folded, _ = fold(word)
     if not unknown_word(vocabulary, folded):
         return None
     protected = _protected(analyzer)
-    if protected.intersection(analyzer.terms(word)):
+    typed = analyzer.terms(word, mode="query")
+    if protected.intersection(typed):
         return None
     distance = 2 if len(folded) >= TWO_EDITS_FROM else 1
     # The closest words first, however rare; then the most used.
-    for candidate, _, _ in sorted(
-        near_words(vocabulary, folded, distance), key=lambda c: (c[1], -c[2], c[0])
-    ):
-        if not protected.intersection(analyzer.terms(candidate)):
-            return common_spelling(vocabulary.spellings(candidate))
+    near = sorted(near_words(vocabulary, folded, distance), key=lambda c: (c[1], -c[2], c[0]))
+    candidates = [(candidate, analyzer.terms(candidate, mode="query")) for candidate, _, _ in near]
+    if any(terms == typed for _, terms in candidates):
+        return None  # another spelling of an indexed word: the query finds its documents
+    for candidate, terms in candidates:
+        if protected.intersection(terms) and _near_another_name(analyzer, folded, terms, distance):
+            continue
+        return common_spelling(vocabulary.spellings(candidate))
     return None
+
+
+def _near_another_name(
+    analyzer: VeilleAnalyzer, folded: str, terms: tuple[str, ...], distance: int
+) -> bool:
+    """Whether a distinct name other than the one of ``terms`` is within ``distance`` + 1
+    edits of ``folded``: then the word may be a typo of either, and neither is offered
+    (Kielo is one edit from Kiel and two from Kiev). Kharkiw, near no other, gets
+    Kharkiv, although typo tolerance never reaches a distinct name."""
+    from rapidfuzz.distance import OSA
+
+    for name in word_list(data_text("distinct-names.txt")):
+        other = fold(name)[0]
+        if OSA.distance(folded, other) <= distance + 1:
+            if not set(analyzer.terms(name, mode="query")) & set(terms):
+                return True
+    return False
 
 
 def correction(vocabulary: Vocabulary, analyzer: VeilleAnalyzer, text: str) -> str | None:

@@ -165,7 +165,8 @@ class SearchApp:
             raise HTTPError(400, f"prefix too long (at most {MAX_QUERY_CHARS} characters)")
         limit = _int_param(params, "limit", COMPLETIONS, MAX_COMPLETIONS)
         started = time.perf_counter()
-        words = completions(searcher_vocabulary(self._current().searcher), prefix, limit)
+        current = self._current()
+        words = completions(searcher_vocabulary(current.searcher), prefix, limit, current.analyzer)
         took = (time.perf_counter() - started) * 1000
         return {"prefix": prefix, "completions": words, "took_ms": round(took, 2)}
 
