@@ -456,20 +456,21 @@ def print_hits(result) -> None:
 def related_command(document, index_dir, limit, as_json):
     """List the stories most like DOCUMENT, best first, one document each.
 
-    DOCUMENT is a file's path, or the path a search shows (with #line-N for a
-    record of an export). The document's own story is left out. Similarity is
-    Whoosh's more-like-this over the document's 25 most telling words. Exit
-    status: 0 with a list, 1 with none, 2 on an error.
+    DOCUMENT is a file's path (absolute or relative to the working folder), the
+    path a search shows (with #line-N for a record of an export), or a file name
+    or relative path that only one indexed document ends with. The document's own
+    story is left out. Similarity is Whoosh's more-like-this over the document's
+    25 most telling words. Exit status: 0 with a list, 1 with none, 2 on an error.
     """
     from veille.indexer.store import StoreError, open_index
 
-    from .related import UnknownDocument, document_id, related
+    from .related import UnknownDocument, document_key, related
     from .search import open_searcher
 
     try:
         ix = open_index(resolve_index(index_dir))
         with open_searcher(ix) as searcher:
-            key = document_id(document)
+            key = document_key(searcher, document)
             result = related(searcher, key, limit, time_limit=CLI_SEARCH_SECONDS)
     except (StoreError, UnknownDocument) as exc:
         raise VeilleError(str(exc.args[0] if exc.args else exc)) from None

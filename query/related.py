@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,34 @@ def document_id(path_or_id: str) -> str:
     """The stored id of a document: an existing file's absolute path, else the text given."""
     path = Path(path_or_id).expanduser()
     return str(path.resolve()) if path.is_file() else path_or_id
+
+
+MAX_NAMED = 5  # paths listed when a file name is ambiguous
+
+
+def document_key(searcher: Searcher, given: str) -> str:
+    """The stored id of the document ``given`` names: its id, an existing file's path
+    (absolute or relative to the working folder), or else the one indexed path that ends
+    with it on a folder boundary (a file name, or a path relative to an indexed folder).
+    Raises UnknownDocument when none or several do."""
+    key = document_id(given)
+    if searcher.document_number(path=key) is not None:
+        return key
+    tail = os.path.normpath(given).lstrip("/")
+    if tail in ("", ".", "..") or tail.startswith("../"):
+        return key
+    named = [
+        path
+        for path in (term.decode("utf-8") for term in searcher.reader().lexicon("path"))
+        if (path == tail or path.endswith("/" + tail) or path.split("#", 1)[0].endswith("/" + tail))
+        and searcher.document_number(path=path) is not None
+    ]
+    if len(named) > 1:
+        shown = ", ".join(sorted(named)[:MAX_NAMED]) + (", …" if len(named) > MAX_NAMED else "")
+        raise UnknownDocument(
+            f"{given!r} names {len(named)} indexed documents: give its path ({shown})"
+        )
+    return named[0] if named else key
 
 
 def related(

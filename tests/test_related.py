@@ -66,3 +66,30 @@ def test_the_http_api(mixed):
     assert app.get("/related", status=400).json["error"].startswith("missing document")
     missing = app.get("/related", {"id": "/etc/passwd"}, status=404).json
     assert missing["error"] == "no document '/etc/passwd' in the index (use its path or id)"
+
+
+def test_a_document_is_named_by_its_file_name_or_a_path_relative_to_here(
+    mixed, tmp_path, monkeypatch
+):
+    expected = related_names(mixed, str(SIMILAR / "zaporijia-centrale-juin.txt"))
+    assert related_names(mixed, "zaporijia-centrale-juin.txt") == expected
+    assert related_names(mixed, "similar-distinct/zaporijia-centrale-juin.txt") == expected
+    monkeypatch.chdir(SIMILAR.parent)
+    assert related_names(mixed, "./similar-distinct/zaporijia-centrale-juin.txt") == expected
+
+
+def test_an_ambiguous_or_unknown_file_name_is_one_error_line(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "depeche.txt").write_text("Titre\nLe texte de Kiev.", "utf-8")
+    directory = tmp_path / "index"
+    index_paths(directory, [tmp_path / "a", tmp_path / "b"])
+    runner = CliRunner()
+    both = runner.invoke(cli, ["related", "--index", str(directory), "depeche.txt"])
+    assert both.exit_code == 2
+    assert "names 2 indexed documents" in both.stderr and "a/depeche.txt" in both.stderr
+    assert len(both.stderr.strip().splitlines()) == 1
+    one = runner.invoke(cli, ["related", "--index", str(directory), "a/depeche.txt"])
+    assert one.exit_code in (0, 1) and not one.stderr.startswith("Error")
+    none = runner.invoke(cli, ["related", "--index", str(directory), "absente.txt"])
+    assert none.exit_code == 2 and "no document 'absente.txt'" in none.stderr
