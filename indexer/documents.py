@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .dates import article_date
 from .decoding import Unreadable
 from .formats import SUFFIXES, read_articles
 from .metadata import count_words, file_date, guess_language, parse_date, source_name
@@ -35,7 +36,9 @@ class Document:
     source: str = ""
     url: str = ""
     date: datetime | None = None
-    date_from: str = "file"  # "document" when the document gives its date
+    # where the date comes from: "document" (its metadata), "name" (its file's name),
+    # "text" (its first lines), "path" (its folders) or "file" (the file's time)
+    date_from: str = "file"
     language: str = ""
     words: int = 0
     extra: dict = field(default_factory=dict)
@@ -79,9 +82,7 @@ def read_file(path: Path) -> tuple[list[Document], list[str]]:
     file = str(path.resolve())
     documents = []
     for article in articles:
-        date = parse_date(article.date)
-        if article.date and date is None:
-            warnings.append(f"date {article.date!r} not understood: the file's date is used")
+        date, date_from = _date_of(article, file, info, warnings)
         text = f"{article.title}\n{article.body}"
         documents.append(
             Document(
@@ -92,11 +93,33 @@ def read_file(path: Path) -> tuple[list[Document], list[str]]:
                 info=info,
                 source=source_name(article.source, article.url),
                 url=article.url or "",
-                date=date or file_date(info.mtime),
-                date_from="document" if date else "file",
+                date=date,
+                date_from=date_from,
                 language=guess_language(text),
                 words=count_words(text),
                 extra=article.extra,
             )
         )
     return documents, warnings
+
+
+_USED = {
+    "name": "the date in its file's name is used",
+    "text": "the date in its first lines is used",
+    "path": "the date in its folders' names is used",
+    "file": "the file's date is used",
+}
+
+
+def _date_of(article, file: str, info: FileInfo, warnings: list[str]) -> tuple[datetime, str]:
+    """A document's date and where it comes from: its metadata, else its file's name, its
+    first lines or its folders, else (last resort) the file's modification time."""
+    date = parse_date(article.date)
+    if date is not None:
+        return date, "document"
+    date, where = article_date(file, article.body)
+    if date is None:
+        date, where = file_date(info.mtime), "file"
+    if article.date:
+        warnings.append(f"date {article.date!r} not understood: {_USED[where]}")
+    return date, where

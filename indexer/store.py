@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # reading files is for indexing only: a search does not impor
 
 META_FILE = "veille.json"
 SCHEMA_VERSION = 6  # 2: metadata, per-file change information; 3: stories; 5: vocabulary file;
-# 6: a long body's stored text split (STORED_BODY_CHARS)
+# 6: a long body's stored text split (STORED_BODY_CHARS), dates read from names and text
 
 # The stored ``body`` holds a document's first characters, all that snippets, related
 # articles and the leading text read; the rest is in the ``body_rest`` column, read
@@ -168,6 +168,7 @@ def make_schema(analyzer: VeilleAnalyzer) -> Schema:
         language=ID(stored=True, sortable=True),
         date=DATETIME(stored=True, sortable=True),
         month=ID(sortable=True),  # "2025-08": facet counts by month
+        dated=ID(sortable=True),  # "1" when the date is the document's, not its file's time
         date_from=STORED(),
         url=STORED(),
         words=STORED(),
@@ -196,6 +197,7 @@ def document_fields(doc: Document) -> dict:
         "language": doc.language,
         "date": doc.date,
         "month": doc.date.strftime("%Y-%m") if doc.date else "",
+        "dated": "0" if doc.date_from == "file" else "1",
         "date_from": doc.date_from,
         "url": doc.url,
         "words": doc.words,

@@ -96,7 +96,7 @@ def provenance(source: str, day: datetime | None, date_from: str, path: str) -> 
     parts = [source] if source else []
     if day:
         iso = day.date().isoformat()
-        parts.append(iso if date_from == "document" else f"{iso} (file date)")
+        parts.append(f"{iso} (file date)" if date_from == "file" else iso)
     parts.append(path)
     return " · ".join(parts)
 
@@ -319,7 +319,12 @@ def make_collector(
     Ranked by relevance, matches are counted exactly up to ``exact`` (EXACT_TOTAL by
     default); sorted by date, all of them."""
     if options.sort == "date":
-        c = collectors.SortingCollector(sorting.FieldFacet("date", reverse=True), limit=limit)
+        # Documents dated by their text, name or metadata first, newest first; then
+        # those with only their file's time (a copy or a clone makes it today).
+        newest = sorting.MultiFacet(
+            [sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("date", reverse=True)]
+        )
+        c = collectors.SortingCollector(newest, limit=limit)
     else:
         # The collector sees every match once up to EXACT_TOTAL, so the total comes
         # with the ranking instead of from a second pass over the matches.
@@ -346,7 +351,7 @@ BM25_B = 0.5
 BM25_K1 = 1.2
 
 # Columns that searches read: those of the collectors and of BM25F's field lengths.
-SEARCHED_COLUMNS = ("story", "date", "path", *FACETS)
+SEARCHED_COLUMNS = ("story", "date", "dated", "path", *FACETS)
 SCORED_FIELDS = ("title", "body")
 
 

@@ -162,7 +162,8 @@
         var item = el("li", { id: uid + "-opt-" + i, role: "option", "aria-selected": "false" });
         var link = el("a", { href: docUrl(hit, query) }, hit.title);
         item.appendChild(link);
-        var meta = [hit.source, hit.date].filter(Boolean).join(" · ");
+        var day = hit.date && hit.date_from === "file" ? hit.date + " (file date)" : hit.date;
+        var meta = [hit.source, day].filter(Boolean).join(" · ");
         if (meta) { item.appendChild(el("p", { "class": "veille-meta" }, meta)); }
         item.appendChild(snippetNode(hit.snippet || ""));
         if ((hit.missing || []).length) {
