@@ -61,7 +61,8 @@ def plan(
     extra: wq.Query | None = None,
     soft_decides: bool = False,
 ) -> Plan:
-    """The complete and partial queries of ``parsed``; ``extra`` (a date range) narrows both.
+    """The complete and partial queries of ``parsed``; ``extra`` (a date range, a source)
+    narrows both.
     With ``soft_decides``, question words count as the other words do."""
     if match not in MATCH_MODES:
         raise ValueError(f"match must be one of {', '.join(MATCH_MODES)}")

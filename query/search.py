@@ -40,13 +40,18 @@ class Options:
     fuzzy: bool = False  # words also match indexed words a typo or two away
     suggest: bool = True  # offer a corrected query when this one finds little
     match: str = "any"  # "all": every word required; "any": complete matches, then partial
+    source: str = ""  # only documents of this source (as `source:` in a query)
 
-    def date_filter(self) -> wq.Query | None:
-        if self.since is None and self.until is None:
-            return None
-        start = datetime.combine(self.since, day_time.min) if self.since else None
-        end = datetime.combine(self.until, day_time.max) if self.until else None
-        return wq.DateRange("date", start, end, boost=0.0)  # narrows, never ranks
+    def narrowing(self) -> wq.Query | None:
+        """The date range and source documents must have, if any (they never rank)."""
+        narrow = []
+        if self.since is not None or self.until is not None:
+            start = datetime.combine(self.since, day_time.min) if self.since else None
+            end = datetime.combine(self.until, day_time.max) if self.until else None
+            narrow.append(wq.DateRange("date", start, end, boost=0.0))
+        if self.source:
+            narrow.append(wq.Term("source", self.source.strip().lower(), boost=0.0))
+        return None if not narrow else narrow[0] if len(narrow) == 1 else wq.And(narrow)
 
 
 @dataclass
@@ -91,12 +96,14 @@ def question_mark(suggestion: str) -> str:
     return "" if suggestion.rstrip().endswith("?") else "?"
 
 
-def provenance(source: str, day: datetime | None, date_from: str, path: str) -> str:
+def provenance(
+    source: str, day: datetime | None, date_from: str, path: str, file_date: str = "file date"
+) -> str:
     """Source, date (marked when it is only the file's) and path, on one line."""
     parts = [source] if source else []
     if day:
         iso = day.date().isoformat()
-        parts.append(f"{iso} (file date)" if date_from == "file" else iso)
+        parts.append(f"{iso} ({file_date})" if date_from == "file" else iso)
     parts.append(path)
     return " · ".join(parts)
 
@@ -405,7 +412,7 @@ def run_search(
     parsed = parse(text, analyzer, reader, fuzzy=options.fuzzy, vocabulary=vocabulary)
     offset = (page - 1) * limit
     relaxed = False
-    dates = options.date_filter()
+    dates = options.narrowing()
     for n, (looser, soft_decides) in enumerate(
         relaxations(parsed, analyzer, reader, options, vocabulary)
     ):

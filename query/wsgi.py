@@ -1,9 +1,10 @@
 """The search service: a plain WSGI (PEP 3333) application, read-only.
 
-    GET /                 search page, server-rendered (?q=, &page=, &limit=)
+    GET /                 search page, server-rendered (?q=, &page=, &limit=, &source=,
+                          &since=, &until=; &lang=en|fr, else the browser's language)
     GET /search?q=        JSON results, the shape of `veille search --json` plus took_ms
-                          (&since=, &until= YYYY-MM-DD; &sort=date; &facets=0; &collapse=0;
-                          &fuzzy=1; &match=all)
+                          (&since=, &until= YYYY-MM-DD; &source=; &sort=date; &facets=0;
+                          &collapse=0; &fuzzy=1; &match=all)
     GET /doc?path=        one indexed document (from the index, never from the disk),
                           a long one in parts of DOC_PART_CHARS (&part=)
     GET /related?id=      JSON: the stories most like a document (&limit=)
@@ -25,7 +26,6 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -135,9 +135,9 @@ class SearchApp:
         if path == "/search":
             return _json(200, self.search_json(params))
         if path == "/":
-            return self.search_html(params, environ.get("SCRIPT_NAME", ""))
+            return self.search_html(params, _view(environ, params))
         if path == "/doc":
-            return self.document_html(params, environ.get("SCRIPT_NAME", ""))
+            return self.document_html(params, _view(environ, params))
         if path == "/suggest":
             return _json(200, self.suggest_json(params))
         if path == "/related":
@@ -184,7 +184,7 @@ class SearchApp:
         took = (time.perf_counter() - started) * 1000
         return {**result.as_json(), "took_ms": round(took, 2)}
 
-    def search_html(self, params: dict[str, str], base: str):
+    def search_html(self, params: dict[str, str], view: pages.View):
         query = params.get("q", "")
         result = error = took = None
         status = 200
@@ -192,14 +192,13 @@ class SearchApp:
             try:
                 limit = _int_param(params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
                 page = _int_param(params, "page", 1, MAX_PAGE)
-                options = replace(_search_options(params), facets=False)
-                result, took = self._search(query, limit, page, options)
+                result, took = self._search(query, limit, page, _search_options(params))
             except HTTPError as exc:
                 status, error = exc.status, exc.message
-        html = pages.search_page(query, result, error, took, base)
+        html = pages.search_page(query, result, error, took, view)
         return status, _html_headers(), html.encode("utf-8")
 
-    def document_html(self, params: dict[str, str], base: str):
+    def document_html(self, params: dict[str, str], view: pages.View):
         path = params.get("path", "")
         if not path:
             raise HTTPError(400, "missing document: add ?path=...")
@@ -222,7 +221,7 @@ class SearchApp:
                 body = mark_all(text, current.analyzer, terms)
             except QueryError:
                 pass
-        html = pages.document_page(fields, body, query, base, (part, len(starts)))
+        html = pages.document_page(fields, body, query, view, (part, len(starts)))
         return 200, _html_headers(), html.encode("utf-8")
 
     def health(self):
@@ -319,9 +318,16 @@ def _params(environ: dict) -> dict[str, str]:
     return params
 
 
+def _view(environ: dict, params: dict[str, str]) -> pages.View:
+    """A page's language (``?lang=``, else the browser's), mount point and filters."""
+    lang = pages.choose_language(params.get("lang", ""), environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+    filters = {k: params[k] for k in ("source", "since", "until") if params.get(k)}
+    return pages.View(lang, environ.get("SCRIPT_NAME", ""), filters)
+
+
 def _search_options(params: dict[str, str]) -> Options:
-    """since, until (YYYY-MM-DD), sort (relevance or date), match (any or all), facets,
-    collapse, fuzzy (0 or 1)."""
+    """since, until (YYYY-MM-DD), source, sort (relevance or date), match (any or all),
+    facets, collapse, fuzzy (0 or 1)."""
     days = {}
     for name in ("since", "until"):
         raw = params.get(name) or None
@@ -348,6 +354,7 @@ def _search_options(params: dict[str, str]) -> Options:
         collapse=flags["collapse"] == "1",
         fuzzy=flags["fuzzy"] == "1",
         match=match,
+        source=params.get("source", "")[:200],
     )
 
 

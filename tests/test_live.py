@@ -168,9 +168,9 @@ def test_widget_in_a_real_browser(live, page_server):
             box.fill("garanties zapo")
             hints = page.locator(".veille-hint")
             hints.first.wait_for()
-            assert hints.all_inner_texts()[:2] == ["Zaporijia", "Zaporizhzhia"]
-            hints.nth(1).click()
-            assert box.input_value() == "garanties Zaporizhzhia"
+            assert hints.all_inner_texts()[:2] == ["Zaporijia"]  # one spelling of the place
+            hints.nth(0).click()
+            assert box.input_value() == "garanties Zaporijia"
             page.get_by_text("1 result").wait_for()
             # did you mean, as a button that searches the corrected query
             box.fill("Medvdev")
