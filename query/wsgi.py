@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
@@ -86,7 +87,12 @@ _REASONS = {
 
 
 def _asset(name: str) -> bytes:
-    return resources.files("veille.query").joinpath("assets", name).read_bytes()
+    data = resources.files("veille.query").joinpath("assets", name).read_bytes()
+    if name == "widget.js":  # the labels of every language, from assets/labels.json
+        labels = json.dumps(pages.all_labels(), ensure_ascii=False).replace("</", "<\\/")
+        encoded = labels.encode("utf-8")
+        data = re.sub(rb"/\*LABELS\*/.*?/\*END\*/", lambda _: encoded, data, count=1)
+    return data
 
 
 class SearchApp:
