@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .boilerplate import clean_article, clean_body
 from .decoding import Unreadable, decode
@@ -51,15 +52,17 @@ def read_text(text: str) -> Article:
 
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-HEADING = re.compile(r"#{1,6}\s+(.*?)\s*#*\s*")
-MARKUP = [
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images: their alt text
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links: their text
-    (re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)"), ""),  # block markers
-    (re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # emphasis and code
-    (re.compile(r"^\s*([-*_]\s*){3,}$"), ""),  # rules
-    (re.compile(r"<[^>\n]+>"), ""),  # inline HTML tags
-]
+HTML_TAG = re.compile(r"<[^<>\n]*>")  # stops at the next '<': one pass over a line
+BLOCK_ENDS = {
+    "paragraph_close",
+    "heading_close",
+    "fence",
+    "code_block",
+    "html_block",
+    "bullet_list_close",
+    "ordered_list_close",
+    "blockquote_close",
+}
 
 
 def read_markdown(text: str) -> Article:
@@ -72,32 +75,59 @@ def read_markdown(text: str) -> Article:
             if sep:
                 meta[key.strip().lower()] = value.strip().strip("\"'")
         text = text[m.end() :]
-    lines = text.splitlines()
-    title = meta.get("title", "")
+    heading, lines = markdown_text(text)
+    title = meta.get("title") or heading
     if not title:
-        for i, line in enumerate(lines):
-            h = HEADING.fullmatch(line.strip())
-            if h:
-                title = h.group(1)
-                del lines[i]
-                break
-    plain = [_strip_markup(line) for line in lines if not line.startswith("```")]
-    if not title:
-        cleaned = clean_article("\n".join(plain))
+        cleaned = clean_article("\n".join(lines))
         title, body, source = cleaned.title, cleaned.body, cleaned.source
     else:
-        body, source = clean_body(plain)
+        body, source = clean_body(lines)
     if not title:
         raise Unreadable("empty file")
-    return Article(
-        _strip_markup(title), body, meta.get("source") or source, meta.get("url"), meta.get("date")
-    )
+    return Article(title, body, meta.get("source") or source, meta.get("url"), meta.get("date"))
 
 
-def _strip_markup(line: str) -> str:
-    for pattern, replacement in MARKUP:
-        line = pattern.sub(replacement, line)
-    return line.strip()
+@lru_cache(maxsize=1)
+def _markdown_parser():
+    from markdown_it import MarkdownIt  # imported here: only Markdown files need it
+
+    return MarkdownIt("commonmark")
+
+
+def markdown_text(text: str) -> tuple[str, list[str]]:
+    """The first heading of a Markdown text, and the lines a reader sees of the rest.
+
+    markdown-it-py parses it (in time linear in its length): emphasis, link
+    targets, images and HTML tags are left out; link text, image descriptions
+    and the content of code blocks are kept.
+    """
+    heading, lines = "", []
+    tokens = _markdown_parser().parse(text)
+    for i, token in enumerate(tokens):
+        if token.type == "inline":
+            seen = _inline_text(token.children or [])
+            if not heading and tokens[i - 1].type == "heading_open":
+                heading = " ".join(seen.split())
+                continue
+            lines.extend(seen.splitlines())
+        elif token.type in ("fence", "code_block"):
+            lines.extend(token.content.splitlines())
+        elif token.type == "html_block":
+            lines.extend(HTML_TAG.sub("", token.content).splitlines())
+        if token.type in BLOCK_ENDS and not token.hidden:
+            lines.append("")
+    return heading, [line.strip() for line in lines]
+
+
+def _inline_text(children: list) -> str:
+    """The text of a paragraph's or heading's inline tokens, markup left out."""
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline", "image"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
 
 
 def read_html(data: bytes) -> Article:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import errno
 import os
+import resource
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -103,6 +107,49 @@ def test_a_50_mb_file_is_indexed_whole(tmp_path):
     assert summary.indexed == 1
     assert found(tmp_path / "ix", "Kiev") == ["big.txt"]
     assert found(tmp_path / "ix", "Odessa") == ["big.txt"]  # the last line, 50 MB in
+
+
+def cpu_limited(code: str, seconds: int) -> subprocess.CompletedProcess:
+    """Run Python ``code`` in a process the system stops after ``seconds`` of CPU time."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+    )
+
+
+def test_a_1_mb_markdown_line_is_read_in_linear_time(tmp_path):
+    """Emphasis markers that never close cost one pass (by regular expression: 54 s for 99 KB).
+
+    A parser shows them as they are, as a reader of the rendered page sees them."""
+    line = "Le *gouvernement a annoncé _des garanties à Kiev, " * (1_000_000 // 51)
+    text = f"# Une ligne démesurée\n\n{line}[Odessa](https://example.org/ville) tient.\n"
+    docs = write_articles(tmp_path / "docs", {"long.md": text})
+    proc = cpu_limited(
+        f"""
+        import time
+        from pathlib import Path
+        from veille.indexer.documents import read_file
+        started = time.process_time()
+        (doc,), _ = read_file(Path({str(docs / "long.md")!r}))
+        print(time.process_time() - started)
+        print(doc.title)
+        print(doc.body[-40:])
+        """,
+        seconds=30,  # on the regular expressions it ran for minutes
+    )
+    assert proc.returncode == 0, proc.stderr[-500:]
+    seconds, title, end = proc.stdout.splitlines()
+    assert float(seconds) < 5  # about 0.6 s of process time measured; generous for a busy machine
+    assert title == "Une ligne démesurée"
+    assert end.endswith("des garanties à Kiev, Odessa tient.")  # markup gone, text kept
+    index_paths(tmp_path / "ix", [docs])
+    assert found(tmp_path / "ix", "Odessa") == ["long.md"]
 
 
 MARKER = "zorglub"
