@@ -17,6 +17,9 @@ from .decoding import Unreadable, decode
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json")
 BODY_KEYS = ("body", "text", "content")
 KNOWN_KEYS = {"title", "url", "date", "source", *BODY_KEYS}
+# Levels of lists and objects a field may nest: a deeper one is left out of its
+# record (900 levels broke the commit: Python's pickle recurses once a level).
+MAX_JSON_DEPTH = 64
 
 
 @dataclass
@@ -164,15 +167,20 @@ def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
                     records.append((f"line {number}", json.loads(line)))
                 except ValueError as exc:
                     problems.append(f"line {number} skipped, not JSON: {exc.msg}")
+                except RecursionError:
+                    problems.append(f"line {number} skipped, {TOO_DEEP}")
     else:
         try:
             data = json.loads(text)
         except ValueError as exc:
             raise Unreadable(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        except RecursionError:
+            raise Unreadable(TOO_DEEP) from None
         data = data if isinstance(data, list) else [data]
         records = [(f"record {n}", item) for n, item in enumerate(data, start=1)]
     articles = []
     for where, record in records:
+        problems += _drop_deep_fields(where, record)
         article = _record(record)
         if article is None:
             problems.append(f"{where} skipped, no title or body")
@@ -182,6 +190,39 @@ def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
     if not articles:
         raise Unreadable("no article records (objects with a title or a body)")
     return articles, problems
+
+
+TOO_DEEP = "lists and objects nested too deeply to read"
+
+
+def _drop_deep_fields(where: str, record: object) -> list[str]:
+    """Leave out the fields of ``record`` nested deeper than MAX_JSON_DEPTH; say which."""
+    if not isinstance(record, dict):
+        return []
+    deep = [key for key, value in record.items() if nested_deeper_than(value, MAX_JSON_DEPTH)]
+    for key in deep:
+        del record[key]
+    return [
+        f"{where}: field {key!r} left out, nested deeper than {MAX_JSON_DEPTH} levels"
+        for key in deep
+    ]
+
+
+def nested_deeper_than(value: object, limit: int) -> bool:
+    """Whether ``value`` has lists or objects nested more than ``limit`` levels (no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _record(record: object) -> Article | None:

@@ -152,6 +152,12 @@ def cli():
     help="Processes that analyse documents. Default: 1, or one per core (up to 4) "
     "from 2000 files on.",
 )
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Also index files that symbolic links lead to outside the given folders "
+    "(by default they are skipped with a warning).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def index(
     paths,
@@ -162,6 +168,7 @@ def index(
     no_default_variants,
     rebuild,
     procs,
+    follow_links,
     as_json,
 ):
     """Index article files and folders of them (the bundled articles if no PATH).
@@ -189,6 +196,7 @@ def index(
             warn=bar.warn,
             procs=procs,
             progress=bar.update,
+            follow_links=follow_links,
         )
     except StoreError as exc:
         raise VeilleError(str(exc)) from None
