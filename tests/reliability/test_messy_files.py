@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import errno
 import json
 import os
@@ -119,6 +120,27 @@ def test_links_out_of_the_folders_are_skipped_unless_followed(tmp_path):
     followed = index_cli(tmp_path / "ix", "--follow-links", str(docs))
     assert (followed.exit_code, followed.stderr) == (0, "")
     assert sorted(found(tmp_path / "ix", "Kiev")) == ["passwd.txt", "real.txt"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_and_binaries_still_skipped(tmp_path, encoding):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    text = "Trêve à Odessa\nLe gouvernement a annoncé des garanties de sécurité à Kiev.\n"
+    (docs / "note.txt").write_bytes(text.encode(encoding))  # no byte-order mark
+    (docs / "program.txt").write_bytes(Path(sys.executable).resolve().read_bytes()[:65536])
+    (docs / "samples.txt").write_bytes(array.array("h", range(5000)).tobytes())  # zeros as UTF-16
+    warnings: list[str] = []
+    summary = index_paths(tmp_path / "ix", [docs], warn=warnings.append)
+    assert (summary.indexed, summary.skipped) == (1, 2)
+    name = encoding.upper()
+    assert warnings == [
+        f"{docs / 'note.txt'}: read as {name} (no byte-order mark)",
+        f"{docs / 'program.txt'}: skipped, binary file, not text",
+        f"{docs / 'samples.txt'}: skipped, binary file, not text",
+    ]
+    assert found(tmp_path / "ix", "sécurité") == ["note.txt"]
+    assert found(tmp_path / "ix", "trêve") == ["note.txt"]
 
 
 def deny(monkeypatch, target: Path, call: str) -> None:
