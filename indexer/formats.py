@@ -179,6 +179,8 @@ def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
         data = data if isinstance(data, list) else [data]
         records = [(f"record {n}", item) for n, item in enumerate(data, start=1)]
     articles = []
+    if SURROGATE_ESCAPE.search(text):
+        records = [(where, without_surrogates(record)) for where, record in records]
     for where, record in records:
         problems += _drop_deep_fields(where, record)
         article = _record(record)
@@ -193,6 +195,31 @@ def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
 
 
 TOO_DEEP = "lists and objects nested too deeply to read"
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # "\ud800": half a character in JSON
+
+
+def without_surrogates(value: object) -> object:
+    """``value`` with the lone halves of characters JSON escapes may give replaced by U+FFFD."""
+    stack = [value]
+    fix = _fix_surrogates
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            items = list(item.items())
+            item.clear()
+            item.update((fix(k), fix(v) if isinstance(v, str) else v) for k, v in items)
+            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            item[:] = [fix(v) if isinstance(v, str) else v for v in item]
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
+    return fix(value) if isinstance(value, str) else value
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads joins the halves that pair
+
+
+def _fix_surrogates(text: str) -> str:
+    return LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _drop_deep_fields(where: str, record: object) -> list[str]:

@@ -70,6 +70,19 @@ def test_a_record_with_a_900_deep_field_is_indexed_without_that_field(tmp_path):
     assert stored["extra"] == {"tags": [["a"]]}
 
 
+def test_json_escapes_of_half_characters_are_replaced(tmp_path):
+    docs = write_articles(tmp_path / "docs", {"good.txt": "Kiev\nLisible."})
+    record = '{"title": "Kiev \\udce9 Odessa", "body": "mot \\ud800", "x": ["\\udc00"]}\n'
+    (docs / "export.jsonl").write_text(record + '{"title": "Kiev \\ud83d\\ude00 emoji"}\n')
+    result = index_cli(tmp_path / "ix", str(docs))
+    assert (result.exit_code, result.stderr) == (0, "")  # UnicodeEncodeError at the commit
+    searched = CliRunner().invoke(
+        cli, ["search", "--index", str(tmp_path / "ix"), "--json", "Kiev"]
+    )
+    titles = {hit["title"] for hit in json.loads(searched.stdout)["hits"]}
+    assert titles == {"Kiev", "Kiev \ufffd Odessa", "Kiev \U0001f600 emoji"}
+
+
 def test_a_file_name_that_is_not_utf8_is_indexed_and_shown_with_escapes(tmp_path):
     docs = write_articles(tmp_path / "docs", {"good.txt": "Kiev\nLisible."})
     name = os.fsdecode(b"caf\xe9-odessa.txt")  # Latin-1 bytes, as an old archive has them
