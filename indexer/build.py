@@ -10,7 +10,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .analysis import VeilleAnalyzer, build_analyzer
-from .documents import SUFFIXES, Document, FileInfo, Unreadable, find_files, read_file, stat_file
+from .documents import (
+    SUFFIXES,
+    Document,
+    FileInfo,
+    Unreadable,
+    find_files,
+    read_file,
+    stat_file,
+)
+from .paths import file_key, is_under, printable
 from .store import (
     StoreError,
     create_index,
@@ -75,6 +84,7 @@ def index_paths(
     warn: Warn | None = None,
     procs: int | None = None,
     progress: Progress | None = None,
+    follow_links: bool = False,
 ) -> IndexSummary:
     """Bring the index at ``directory`` up to date with the article files under ``paths``.
 
@@ -85,13 +95,24 @@ def index_paths(
     with (``None``: the existing index's, or the default). With ``rebuild`` the
     index is built anew in a separate folder and swapped in only once complete.
     ``procs`` processes analyse the documents (default: one, or up to four for
-    large runs). ``progress`` is called as files are done.
+    large runs). ``progress`` is called as files are done. Files that links lead
+    to outside the folders of ``paths`` are skipped unless ``follow_links``.
     """
     started = time.perf_counter()
     summary = IndexSummary()
     try:
         with writing_lock(directory):
-            _index(directory, list(paths), analyzer, rebuild, summary, warn, procs, progress)
+            _index(
+                directory,
+                list(paths),
+                analyzer,
+                rebuild,
+                summary,
+                warn,
+                procs,
+                progress,
+                follow_links,
+            )
             summary.documents = open_index(directory).doc_count()
     except OSError as exc:
         raise StoreError(describe_write_error(directory, exc)) from None
@@ -108,8 +129,10 @@ def _index(
     warn: Warn | None,
     procs: int | None,
     progress: Progress | None,
+    follow_links: bool,
 ) -> None:
     def note(message: str) -> None:
+        message = printable(message)  # a file name that is not UTF-8
         summary.warnings.append(message)
         if warn:
             warn(message)
@@ -118,8 +141,12 @@ def _index(
         summary.skipped += 1
         note(f"{exc.filename}: skipped, cannot list the folder: {exc.strerror or exc}")
 
+    def outside(link: Path, target: str) -> None:
+        summary.skipped += 1
+        note(f"{link}: skipped, a link to {target}, outside the folders indexed (--follow-links)")
+
     recover_interrupted_swap(directory)
-    files = list(find_files(paths, unlisted))
+    files = list(find_files(paths, unlisted, follow_links, outside))
     if procs is None:
         procs = default_procs(len(files))
     reading = Reading(files, summary, note, progress)
@@ -133,9 +160,9 @@ def _index(
                 "with: add --rebuild to index these paths anew with it"
             )
         known = indexed_files(ix)
-        listed = {str(path.resolve()) for path in files}
-        roots = [str(path.resolve()) for path in paths]
-        gone = [f for f in known if f not in listed and _under(f, roots)]
+        listed = {file_key(path) for path in files}
+        roots = [file_key(path) for path in paths]
+        gone = [f for f in known if f not in listed and is_under(f, roots)]
         changed = reading.changed(known)
         if not changed and not gone:
             reading.done()
@@ -174,10 +201,6 @@ def with_stories(
         yield replace(doc, story=story, minhash=signature)
 
 
-def _under(file: str, roots: list[str]) -> bool:
-    return any(file == root or file.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
-
-
 class Reading:
     """Reads the files of a run, counting what it finds in the summary."""
 
@@ -198,7 +221,7 @@ class Reading:
         """Files new to the index, or whose size or modification time differ from it."""
         out = []
         for path in self.files:
-            old = known.get(str(path.resolve()))
+            old = known.get(file_key(path))
             if old is not None:
                 try:
                     now = stat_file(path)

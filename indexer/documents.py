@@ -13,8 +13,18 @@ from .dates import article_date
 from .decoding import Unreadable
 from .formats import SUFFIXES, read_articles
 from .metadata import count_words, file_date, guess_language, parse_date, source_name
+from .paths import file_key, is_under, printable
 
-__all__ = ["Document", "FileInfo", "Unreadable", "find_files", "read_file", "SUFFIXES"]
+__all__ = [
+    "Document",
+    "FileInfo",
+    "Unreadable",
+    "file_key",
+    "find_files",
+    "printable",
+    "read_file",
+    "SUFFIXES",
+]
 
 
 @dataclass(frozen=True)
@@ -47,22 +57,39 @@ class Document:
 
 
 def find_files(
-    paths: Iterable[Path], on_error: Callable[[OSError], None] | None = None
+    paths: Iterable[Path],
+    on_error: Callable[[OSError], None] | None = None,
+    follow_links: bool = False,
+    on_outside: Callable[[Path, str], None] | None = None,
 ) -> Iterator[Path]:
     """Yield the article files named, and those in the folders named, recursively and sorted.
 
     Hidden files and folders are left out; a folder that cannot be listed is
-    passed to ``on_error``.
+    passed to ``on_error``. A file reached twice (through a link) is yielded
+    once. A link that leads out of the folders named is passed to ``on_outside``
+    with where it leads, unless ``follow_links``.
     """
+    paths = list(paths)
+    roots = [os.path.realpath(path) for path in paths if path.is_dir()]
+    seen: set[str] = set()
     for path in paths:
-        if path.is_dir():
-            for root, dirs, files in os.walk(path, onerror=on_error):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.lower().endswith(SUFFIXES) and not name.startswith("."):
-                        yield Path(root, name)
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        for root, dirs, files in os.walk(path, onerror=on_error):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.lower().endswith(SUFFIXES) or name.startswith("."):
+                    continue
+                file = Path(root, name)
+                real = os.path.realpath(file)
+                if real in seen:
+                    continue
+                seen.add(real)
+                if follow_links or is_under(real, roots) or not file.is_symlink():
+                    yield file
+                elif on_outside:
+                    on_outside(file, real)
 
 
 def stat_file(path: Path) -> FileInfo:
@@ -79,7 +106,7 @@ def read_file(path: Path) -> tuple[list[Document], list[str]]:
         raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
     info = FileInfo(info.size, info.mtime, hashlib.sha1(data).hexdigest())
     articles, warnings = read_articles(path.name, data)
-    file = str(path.resolve())
+    file = file_key(path)
     documents = []
     for article in articles:
         date, date_from = _date_of(article, file, info, warnings)

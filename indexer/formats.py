@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .boilerplate import clean_article, clean_body
 from .decoding import Unreadable, decode
@@ -16,6 +17,9 @@ from .decoding import Unreadable, decode
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json")
 BODY_KEYS = ("body", "text", "content")
 KNOWN_KEYS = {"title", "url", "date", "source", *BODY_KEYS}
+# Levels of lists and objects a field may nest: a deeper one is left out of its
+# record (900 levels broke the commit: Python's pickle recurses once a level).
+MAX_JSON_DEPTH = 64
 
 
 @dataclass
@@ -51,15 +55,17 @@ def read_text(text: str) -> Article:
 
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-HEADING = re.compile(r"#{1,6}\s+(.*?)\s*#*\s*")
-MARKUP = [
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images: their alt text
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links: their text
-    (re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)"), ""),  # block markers
-    (re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # emphasis and code
-    (re.compile(r"^\s*([-*_]\s*){3,}$"), ""),  # rules
-    (re.compile(r"<[^>\n]+>"), ""),  # inline HTML tags
-]
+HTML_TAG = re.compile(r"<[^<>\n]*>")  # stops at the next '<': one pass over a line
+BLOCK_ENDS = {
+    "paragraph_close",
+    "heading_close",
+    "fence",
+    "code_block",
+    "html_block",
+    "bullet_list_close",
+    "ordered_list_close",
+    "blockquote_close",
+}
 
 
 def read_markdown(text: str) -> Article:
@@ -72,32 +78,59 @@ def read_markdown(text: str) -> Article:
             if sep:
                 meta[key.strip().lower()] = value.strip().strip("\"'")
         text = text[m.end() :]
-    lines = text.splitlines()
-    title = meta.get("title", "")
+    heading, lines = markdown_text(text)
+    title = meta.get("title") or heading
     if not title:
-        for i, line in enumerate(lines):
-            h = HEADING.fullmatch(line.strip())
-            if h:
-                title = h.group(1)
-                del lines[i]
-                break
-    plain = [_strip_markup(line) for line in lines if not line.startswith("```")]
-    if not title:
-        cleaned = clean_article("\n".join(plain))
+        cleaned = clean_article("\n".join(lines))
         title, body, source = cleaned.title, cleaned.body, cleaned.source
     else:
-        body, source = clean_body(plain)
+        body, source = clean_body(lines)
     if not title:
         raise Unreadable("empty file")
-    return Article(
-        _strip_markup(title), body, meta.get("source") or source, meta.get("url"), meta.get("date")
-    )
+    return Article(title, body, meta.get("source") or source, meta.get("url"), meta.get("date"))
 
 
-def _strip_markup(line: str) -> str:
-    for pattern, replacement in MARKUP:
-        line = pattern.sub(replacement, line)
-    return line.strip()
+@lru_cache(maxsize=1)
+def _markdown_parser():
+    from markdown_it import MarkdownIt  # imported here: only Markdown files need it
+
+    return MarkdownIt("commonmark")
+
+
+def markdown_text(text: str) -> tuple[str, list[str]]:
+    """The first heading of a Markdown text, and the lines a reader sees of the rest.
+
+    markdown-it-py parses it (in time linear in its length): emphasis, link
+    targets, images and HTML tags are left out; link text, image descriptions
+    and the content of code blocks are kept.
+    """
+    heading, lines = "", []
+    tokens = _markdown_parser().parse(text)
+    for i, token in enumerate(tokens):
+        if token.type == "inline":
+            seen = _inline_text(token.children or [])
+            if not heading and tokens[i - 1].type == "heading_open":
+                heading = " ".join(seen.split())
+                continue
+            lines.extend(seen.splitlines())
+        elif token.type in ("fence", "code_block"):
+            lines.extend(token.content.splitlines())
+        elif token.type == "html_block":
+            lines.extend(HTML_TAG.sub("", token.content).splitlines())
+        if token.type in BLOCK_ENDS and not token.hidden:
+            lines.append("")
+    return heading, [line.strip() for line in lines]
+
+
+def _inline_text(children: list) -> str:
+    """The text of a paragraph's or heading's inline tokens, markup left out."""
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline", "image"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
 
 
 def read_html(data: bytes) -> Article:
@@ -134,15 +167,22 @@ def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
                     records.append((f"line {number}", json.loads(line)))
                 except ValueError as exc:
                     problems.append(f"line {number} skipped, not JSON: {exc.msg}")
+                except RecursionError:
+                    problems.append(f"line {number} skipped, {TOO_DEEP}")
     else:
         try:
             data = json.loads(text)
         except ValueError as exc:
             raise Unreadable(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        except RecursionError:
+            raise Unreadable(TOO_DEEP) from None
         data = data if isinstance(data, list) else [data]
         records = [(f"record {n}", item) for n, item in enumerate(data, start=1)]
     articles = []
+    if SURROGATE_ESCAPE.search(text):
+        records = [(where, without_surrogates(record)) for where, record in records]
     for where, record in records:
+        problems += _drop_deep_fields(where, record)
         article = _record(record)
         if article is None:
             problems.append(f"{where} skipped, no title or body")
@@ -152,6 +192,64 @@ def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
     if not articles:
         raise Unreadable("no article records (objects with a title or a body)")
     return articles, problems
+
+
+TOO_DEEP = "lists and objects nested too deeply to read"
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # "\ud800": half a character in JSON
+
+
+def without_surrogates(value: object) -> object:
+    """``value`` with the lone halves of characters JSON escapes may give replaced by U+FFFD."""
+    stack = [value]
+    fix = _fix_surrogates
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            items = list(item.items())
+            item.clear()
+            item.update((fix(k), fix(v) if isinstance(v, str) else v) for k, v in items)
+            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            item[:] = [fix(v) if isinstance(v, str) else v for v in item]
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
+    return fix(value) if isinstance(value, str) else value
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads joins the halves that pair
+
+
+def _fix_surrogates(text: str) -> str:
+    return LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _drop_deep_fields(where: str, record: object) -> list[str]:
+    """Leave out the fields of ``record`` nested deeper than MAX_JSON_DEPTH; say which."""
+    if not isinstance(record, dict):
+        return []
+    deep = [key for key, value in record.items() if nested_deeper_than(value, MAX_JSON_DEPTH)]
+    for key in deep:
+        del record[key]
+    return [
+        f"{where}: field {key!r} left out, nested deeper than {MAX_JSON_DEPTH} levels"
+        for key in deep
+    ]
+
+
+def nested_deeper_than(value: object, limit: int) -> bool:
+    """Whether ``value`` has lists or objects nested more than ``limit`` levels (no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _record(record: object) -> Article | None:

@@ -193,6 +193,12 @@ def cli():
     metavar="SECONDS",
     help="How long a run lasts before its progress bar shows on a terminal (0: at once).",
 )
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Also index files that symbolic links lead to outside the given folders "
+    "(by default they are skipped with a warning).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def index(
     paths,
@@ -204,6 +210,7 @@ def index(
     rebuild,
     procs,
     progress_after,
+    follow_links,
     as_json,
 ):
     """Index article files and folders of them (the bundled articles if no PATH).
@@ -232,6 +239,7 @@ def index(
             warn=bar.warn,
             procs=procs,
             progress=bar.update,
+            follow_links=follow_links,
         )
     except StoreError as exc:
         raise VeilleError(str(exc)) from None

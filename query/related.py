@@ -10,6 +10,8 @@ from whoosh import query as wq
 from whoosh.collectors import TimeLimit
 from whoosh.searching import Searcher
 
+from veille.indexer.paths import file_key, printable
+
 from .search import Hit, Options, make_collector, make_hit
 from .snippets import leading_text
 
@@ -39,7 +41,7 @@ class RelatedResult:
 def document_id(path_or_id: str) -> str:
     """The stored id of a document: an existing file's absolute path, else the text given."""
     path = Path(path_or_id).expanduser()
-    return str(path.resolve()) if path.is_file() else path_or_id
+    return file_key(path) if path.is_file() else printable(path_or_id)
 
 
 MAX_NAMED = 5  # paths listed when a file name is ambiguous

@@ -14,6 +14,7 @@ asked of it, and hands everything over.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import sys
 import types
@@ -77,6 +78,10 @@ def defer_unused_imports() -> None:
             stand_in.__dict__[attr] = (
                 value if value is not None else _calling_through(stand_in, attr)
             )
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations is not None:
+            # A package: its submodules (html.entities) import from its folder as usual.
+            stand_in.__dict__["__path__"] = list(spec.submodule_search_locations)
         sys.modules[name] = stand_in
         parent, _, child = name.rpartition(".")
         if parent:  # as the import system would have set it on the package

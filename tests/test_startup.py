@@ -59,3 +59,22 @@ def test_the_real_modules_load_on_first_use():
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "ok\n"
+
+
+def test_a_submodule_of_a_deferred_package_imports(tmp_path):
+    """Markdown files are read with markdown-it-py, which imports html.entities."""
+    (tmp_path / "note.md").write_text("# Revue *Kharkiv*\n\nSelon [un rapport](x), Kharkiv.\n")
+    proc = run(
+        f"""
+        from veille.query.startup import defer_unused_imports
+        defer_unused_imports()
+        import html.entities
+        assert html.entities.html5["amp;"] == "&"
+        from pathlib import Path
+        from veille.indexer.documents import read_file
+        (doc,), _ = read_file(Path({str(tmp_path / "note.md")!r}))
+        print(doc.title)
+        """
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "Revue Kharkiv\n"
