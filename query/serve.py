@@ -104,12 +104,14 @@ def serve(
                 pass
 
 
-def _json_error_channel():
-    """waitress's HTTP channel, answering the requests it refuses itself in JSON.
+def _guarded_channel():
+    """waitress's HTTP channel, answering in JSON and timing how long a request takes to arrive.
 
     waitress rejects some requests before the application sees them (a start
     line it cannot parse, headers over 16 KiB, a body over 1 KiB) with a
     text/plain body; every other error of the service is JSON, so these are too.
+    Each channel also notes when the request it is reading began (its first
+    byte, or the connection for the first request), for ``_close_slow_requests``.
     """
     from waitress.channel import HTTPChannel
     from waitress.task import ErrorTask
@@ -130,14 +132,64 @@ def _json_error_channel():
             self.content_length = len(body)
             self.write(body)
 
-    class JsonErrorChannel(HTTPChannel):
+    class GuardedChannel(HTTPChannel):
         error_task_class = JsonErrorTask
 
-    return JsonErrorChannel
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.request_began = self.creation_time
+            self.first_request = True  # the connection's first request counts from its opening
+
+        def received(self, data):
+            was_reading = self.request is not None or self.first_request
+            result = super().received(data)
+            if data:
+                self.first_request = False
+            if self.request is not None and not was_reading:
+                self.request_began = time.time()
+            return result
+
+        def awaits_request(self) -> bool:
+            """True while a request is expected: the first one, or one partly received."""
+            return not self.requests and (self.request is not None or self.first_request)
+
+    return GuardedChannel
+
+
+def _close_slow_requests(channels: Iterable, now: float) -> None:
+    """Close each connection whose request has not fully arrived REQUEST_SECONDS after it began."""
+    cutoff = now - REQUEST_SECONDS
+    for channel in channels:
+        if channel.awaits_request() and channel.request_began < cutoff:
+            channel.will_close = True
 
 
 MAX_HEADER_BYTES = 16384
 MAX_BODY_BYTES = 1024
+CONNECTION_LIMIT = 2000  # open connections; more wait in the listen backlog (1024)
+REQUEST_SECONDS = 10  # to send a whole request, from its first byte (or from connecting)
+IDLE_SECONDS = 30  # a kept-alive connection with no request is closed after this
+CLEANUP_SECONDS = 1  # how often connections are checked against the two limits above
+FILES_KEPT = 256  # descriptors kept for the index's files, the log and the like
+
+
+def connection_limit() -> int:
+    """CONNECTION_LIMIT, or fewer when the system lets this process open too few files.
+
+    The soft limit on open files is first raised as far as the hard limit allows.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Unix
+        return CONNECTION_LIMIT
+    wanted = CONNECTION_LIMIT + FILES_KEPT
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    if soft == resource.RLIM_INFINITY:
+        return CONNECTION_LIMIT
+    return max(100, min(CONNECTION_LIMIT, soft - FILES_KEPT))
 
 
 def _run(sock: socket.socket, index_dir: Path, threads: int, cors_origins) -> None:
@@ -150,9 +202,20 @@ def _run(sock: socket.socket, index_dir: Path, threads: int, cors_origins) -> No
         threads=threads,
         max_request_body_size=MAX_BODY_BYTES,
         max_request_header_size=MAX_HEADER_BYTES,
+        connection_limit=connection_limit(),
+        channel_timeout=IDLE_SECONDS,
+        cleanup_interval=CLEANUP_SECONDS,
+        asyncore_use_poll=True,  # select() fails past 1,024 descriptors
         ident="veille",
     )
-    server.channel_class = _json_error_channel()
+    server.channel_class = _guarded_channel()
+    idle_maintenance = server.maintenance
+
+    def maintenance(now: float) -> None:
+        idle_maintenance(now)
+        _close_slow_requests(server.active_channels.values(), now)
+
+    server.maintenance = maintenance
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.run()
