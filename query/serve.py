@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -9,10 +10,10 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .wsgi import SearchApp, make_app
+from .wsgi import LOOPBACK_HOSTS, SearchApp, make_app
 
 log = logging.getLogger("veille.access")
 
@@ -47,6 +48,21 @@ class RequestLog:
         return body
 
 
+WILDCARD_HOSTS = ("", "0.0.0.0", "::")
+
+
+def accepted_hosts(listen_host: str, allowed: Iterable[str] = ()) -> list[str] | None:
+    """The Host names the service answers: the address it listens on, the loopback names,
+    this machine's names when it listens on every address, and ``allowed``; None for any."""
+    allowed = list(allowed)
+    if "*" in allowed:
+        return None
+    names = [*LOOPBACK_HOSTS, listen_host.strip("[]")]
+    if listen_host in WILDCARD_HOSTS:
+        names = [*LOOPBACK_HOSTS, socket.gethostname(), socket.getfqdn()]
+    return list(dict.fromkeys(n.lower() for n in [*names, *allowed] if n))
+
+
 def serve(
     index_dir: Path,
     host: str = "127.0.0.1",
@@ -54,6 +70,8 @@ def serve(
     threads: int = 4,
     cors_origins: Iterable[str] = (),
     workers: int = 1,
+    allowed_hosts: Iterable[str] = (),
+    token: str | None = None,
 ) -> None:
     """Serve until interrupted. Prints the address it listens on to stderr.
 
@@ -66,9 +84,15 @@ def serve(
     address = f"http://{host}:{sock.getsockname()[1]}"
     plural = f" with {workers} worker processes" if workers > 1 else ""
     print(f"veille: serving {index_dir} on {address}/{plural} (Ctrl-C to stop)", file=sys.stderr)
+    hosts = accepted_hosts(host, allowed_hosts)
+    accepting = ", ".join(hosts) if hosts is not None else "any"
+    print(f"veille: Host names accepted: {accepting} (add with --allowed-host)", file=sys.stderr)
+    if token:
+        print("veille: requests must carry the token in X-Veille-Token", file=sys.stderr)
     sys.stderr.flush()
+    build_app = functools.partial(make_app, index_dir, cors_origins, hosts, token)
     if workers <= 1:
-        _run(sock, index_dir, threads, cors_origins)
+        _run(sock, build_app, threads)
         return
     children = []
     for _ in range(workers):
@@ -77,7 +101,7 @@ def serve(
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             code = 0
             try:
-                _run(sock, index_dir, threads, cors_origins)
+                _run(sock, build_app, threads)
             except BaseException:
                 code = 1
             os._exit(code)
@@ -192,10 +216,11 @@ def connection_limit() -> int:
     return max(100, min(CONNECTION_LIMIT, soft - FILES_KEPT))
 
 
-def _run(sock: socket.socket, index_dir: Path, threads: int, cors_origins) -> None:
+def _run(sock: socket.socket, build_app: Callable[[], SearchApp], threads: int) -> None:
+    """Answer on ``sock`` with the application ``build_app`` makes (in this process)."""
     from waitress import create_server
 
-    app: SearchApp = make_app(index_dir, cors_origins)
+    app = build_app()
     server = create_server(
         RequestLog(app),
         sockets=[sock],

@@ -2,7 +2,8 @@
  *   <div id="search"></div>
  *   <script src="http://search-host:8080/widget.js" data-target="#search"></script>
  * Options (data- attributes on the script tag): data-target (a CSS selector; default:
- * right after the script), data-limit (hits shown, default 8), data-placeholder.
+ * right after the script), data-limit (hits shown, default 8), data-placeholder,
+ * data-token (sent in the X-Veille-Token header, for a server started with --token-file).
  * Self-contained: no dependencies, no build step. Text from the server is never
  * inserted as HTML: snippets are rebuilt from text nodes and <mark> elements only.
  */
@@ -13,6 +14,8 @@
   var base = script.src.replace(/\/widget\.js(\?.*)?$/, "");
   var limit = Math.min(Math.max(parseInt(script.getAttribute("data-limit") || "8", 10) || 8, 1), 100);
   var placeholder = script.getAttribute("data-placeholder") || "Search the news archive";
+  var token = script.getAttribute("data-token");
+  var headers = token ? { "X-Veille-Token": token } : {};
   var DEBOUNCE_MS = 200;
   var uid = "veille-" + Math.random().toString(36).slice(2, 9);
 
@@ -112,7 +115,7 @@
     }
 
     function complete(query, mine) {
-      fetch(base + "/suggest?limit=5&prefix=" + encodeURIComponent(query))
+      fetch(base + "/suggest?limit=5&prefix=" + encodeURIComponent(query), { headers: headers })
         .then(function (response) { return response.ok ? response.json() : { completions: [] }; })
         .then(function (body) { if (mine === seq) { showCompletions(query, body.completions || []); } })
         .catch(function () {});
@@ -194,7 +197,7 @@
       status.className = "veille-status";
       complete(query, mine);
       var url = base + "/search?limit=" + limit + "&q=" + encodeURIComponent(query);
-      fetch(url, controller ? { signal: controller.signal } : {})
+      fetch(url, controller ? { signal: controller.signal, headers: headers } : { headers: headers })
         .then(function (response) {
           return response.json().then(function (body) { return { ok: response.ok, body: body }; },
             function () { return { ok: false, body: { error: "the server answered " + response.status } }; });
