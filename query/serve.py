@@ -59,7 +59,7 @@ def accepted_hosts(listen_host: str, allowed: Iterable[str] = ()) -> list[str] |
         return None
     names = [*LOOPBACK_HOSTS, listen_host.strip("[]")]
     if listen_host in WILDCARD_HOSTS:
-        names = [*LOOPBACK_HOSTS, socket.gethostname(), socket.getfqdn()]
+        names += [socket.gethostname(), socket.getfqdn()]
     return list(dict.fromkeys(n.lower() for n in [*names, *allowed] if n))
 
 

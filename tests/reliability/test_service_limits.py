@@ -20,7 +20,7 @@ import webtest
 from veille.corpus import CORPUS_DIR
 from veille.indexer.build import index_paths
 from veille.query import wsgi
-from veille.query.serve import REQUEST_SECONDS
+from veille.query.serve import REQUEST_SECONDS, accepted_hosts
 from veille.query.wsgi import make_app
 
 from ..conftest import started_server, veille_command, write_articles
@@ -181,6 +181,19 @@ def test_serve_takes_more_host_names_one_flag_each(corpus_ix):
             assert get(f"{server.address}/healthz", {"Host": host})[0] == 200
         assert get(f"{server.address}/healthz", {"Host": "c.example"})[0] == 400
         assert "localhost, 127.0.0.1, ::1, a.example, b.example (" in server.log[1]
+
+
+def test_listening_on_every_address_also_accepts_this_machines_names():
+    assert accepted_hosts("192.0.2.7", ["Search.Example"]) == [
+        "localhost",
+        "127.0.0.1",
+        "::1",
+        "192.0.2.7",
+        "search.example",
+    ]
+    everywhere = accepted_hosts("0.0.0.0")
+    assert {"localhost", socket.gethostname().lower(), socket.getfqdn().lower()} <= set(everywhere)
+    assert accepted_hosts("::", ["a.example", "*"]) is None
 
 
 # The shared token ---------------------------------------------------------------------
