@@ -621,7 +621,27 @@ def analyze(
     show_default=True,
     help="Worker processes answering on the same socket (one per core uses them all).",
 )
-def serve(index_dir, host, port, cors_origins, threads, workers):
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    envvar="VEILLE_ALLOWED_HOSTS",
+    show_envvar=True,
+    help="Another name clients may give in the Host header (repeatable; * for any). "
+    "Always accepted: the --host address, localhost, 127.0.0.1 and ::1, on any port.",
+)
+@click.option(
+    "--token-file",
+    "token",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=lambda ctx, param, value: _token_from(value),
+    envvar="VEILLE_TOKEN_FILE",
+    show_envvar=True,
+    help="File holding a shared token (16 or more printable ASCII characters) that every "
+    "request but /healthz and /widget.js must send in the X-Veille-Token header.",
+)
+def serve(index_dir, host, port, cors_origins, threads, workers, allowed_hosts, token):
     """Serve the index over HTTP with waitress: a search page at /, JSON at
     /search?q=, the embeddable widget at /widget.js and /healthz for monitoring.
 
@@ -641,9 +661,21 @@ def serve(index_dir, host, port, cors_origins, threads, workers):
     if workers > 1 and not hasattr(os, "fork"):
         raise VeilleError("--workers needs a system that can fork (Linux, macOS)")
     try:
-        run_server(directory, host, port, threads, cors_origins, workers)
+        run_server(directory, host, port, threads, cors_origins, workers, allowed_hosts, token)
     except OSError as exc:
         raise VeilleError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _token_from(path: Path | None) -> str | None:
+    """The token of --token-file, or a usage error naming what is wrong with the file."""
+    if path is None:
+        return None
+    from .wsgi import read_token
+
+    try:
+        return read_token(path)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def main() -> None:

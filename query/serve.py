@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -9,10 +10,10 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .wsgi import SearchApp, make_app
+from .wsgi import LOOPBACK_HOSTS, SearchApp, make_app
 
 log = logging.getLogger("veille.access")
 
@@ -47,6 +48,21 @@ class RequestLog:
         return body
 
 
+WILDCARD_HOSTS = ("", "0.0.0.0", "::")
+
+
+def accepted_hosts(listen_host: str, allowed: Iterable[str] = ()) -> list[str] | None:
+    """The Host names the service answers: the address it listens on, the loopback names,
+    this machine's names when it listens on every address, and ``allowed``; None for any."""
+    allowed = list(allowed)
+    if "*" in allowed:
+        return None
+    names = [*LOOPBACK_HOSTS, listen_host.strip("[]")]
+    if listen_host in WILDCARD_HOSTS:
+        names += [socket.gethostname(), socket.getfqdn()]
+    return list(dict.fromkeys(n.lower() for n in [*names, *allowed] if n))
+
+
 def serve(
     index_dir: Path,
     host: str = "127.0.0.1",
@@ -54,6 +70,8 @@ def serve(
     threads: int = 4,
     cors_origins: Iterable[str] = (),
     workers: int = 1,
+    allowed_hosts: Iterable[str] = (),
+    token: str | None = None,
 ) -> None:
     """Serve until interrupted. Prints the address it listens on to stderr.
 
@@ -66,9 +84,15 @@ def serve(
     address = f"http://{host}:{sock.getsockname()[1]}"
     plural = f" with {workers} worker processes" if workers > 1 else ""
     print(f"veille: serving {index_dir} on {address}/{plural} (Ctrl-C to stop)", file=sys.stderr)
+    hosts = accepted_hosts(host, allowed_hosts)
+    accepting = ", ".join(hosts) if hosts is not None else "any"
+    print(f"veille: Host names accepted: {accepting} (add with --allowed-host)", file=sys.stderr)
+    if token:
+        print("veille: requests must carry the token in X-Veille-Token", file=sys.stderr)
     sys.stderr.flush()
+    build_app = functools.partial(make_app, index_dir, cors_origins, hosts, token)
     if workers <= 1:
-        _run(sock, index_dir, threads, cors_origins)
+        _run(sock, build_app, threads)
         return
     children = []
     for _ in range(workers):
@@ -77,7 +101,7 @@ def serve(
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             code = 0
             try:
-                _run(sock, index_dir, threads, cors_origins)
+                _run(sock, build_app, threads)
             except BaseException:
                 code = 1
             os._exit(code)
@@ -104,12 +128,14 @@ def serve(
                 pass
 
 
-def _json_error_channel():
-    """waitress's HTTP channel, answering the requests it refuses itself in JSON.
+def _guarded_channel():
+    """waitress's HTTP channel, answering in JSON and timing how long a request takes to arrive.
 
     waitress rejects some requests before the application sees them (a start
     line it cannot parse, headers over 16 KiB, a body over 1 KiB) with a
     text/plain body; every other error of the service is JSON, so these are too.
+    Each channel also notes when the request it is reading began (its first
+    byte, or the connection for the first request), for ``_close_slow_requests``.
     """
     from waitress.channel import HTTPChannel
     from waitress.task import ErrorTask
@@ -130,29 +156,91 @@ def _json_error_channel():
             self.content_length = len(body)
             self.write(body)
 
-    class JsonErrorChannel(HTTPChannel):
+    class GuardedChannel(HTTPChannel):
         error_task_class = JsonErrorTask
 
-    return JsonErrorChannel
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.request_began = self.creation_time
+            self.first_request = True  # the connection's first request counts from its opening
+
+        def received(self, data):
+            was_reading = self.request is not None or self.first_request
+            result = super().received(data)
+            if data:
+                self.first_request = False
+            if self.request is not None and not was_reading:
+                self.request_began = time.time()
+            return result
+
+        def awaits_request(self) -> bool:
+            """True while a request is expected: the first one, or one partly received."""
+            return not self.requests and (self.request is not None or self.first_request)
+
+    return GuardedChannel
+
+
+def _close_slow_requests(channels: Iterable, now: float) -> None:
+    """Close each connection whose request has not fully arrived REQUEST_SECONDS after it began."""
+    cutoff = now - REQUEST_SECONDS
+    for channel in channels:
+        if channel.awaits_request() and channel.request_began < cutoff:
+            channel.will_close = True
 
 
 MAX_HEADER_BYTES = 16384
 MAX_BODY_BYTES = 1024
+CONNECTION_LIMIT = 2000  # open connections; more wait in the listen backlog (1024)
+REQUEST_SECONDS = 10  # to send a whole request, from its first byte (or from connecting)
+IDLE_SECONDS = 30  # a kept-alive connection with no request is closed after this
+CLEANUP_SECONDS = 1  # how often connections are checked against the two limits above
+FILES_KEPT = 256  # descriptors kept for the index's files, the log and the like
 
 
-def _run(sock: socket.socket, index_dir: Path, threads: int, cors_origins) -> None:
+def connection_limit() -> int:
+    """CONNECTION_LIMIT, or fewer when the system lets this process open too few files.
+
+    The soft limit on open files is first raised as far as the hard limit allows.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Unix
+        return CONNECTION_LIMIT
+    wanted = CONNECTION_LIMIT + FILES_KEPT
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    if soft == resource.RLIM_INFINITY:
+        return CONNECTION_LIMIT
+    return max(100, min(CONNECTION_LIMIT, soft - FILES_KEPT))
+
+
+def _run(sock: socket.socket, build_app: Callable[[], SearchApp], threads: int) -> None:
+    """Answer on ``sock`` with the application ``build_app`` makes (in this process)."""
     from waitress import create_server
 
-    app: SearchApp = make_app(index_dir, cors_origins)
+    app = build_app()
     server = create_server(
         RequestLog(app),
         sockets=[sock],
         threads=threads,
         max_request_body_size=MAX_BODY_BYTES,
         max_request_header_size=MAX_HEADER_BYTES,
+        connection_limit=connection_limit(),
+        channel_timeout=IDLE_SECONDS,
+        cleanup_interval=CLEANUP_SECONDS,
+        asyncore_use_poll=True,  # select() fails past 1,024 descriptors
         ident="veille",
     )
-    server.channel_class = _json_error_channel()
+    server.channel_class = _guarded_channel()
+    idle_maintenance = server.maintenance
+
+    def maintenance(now: float) -> None:
+        idle_maintenance(now)
+        _close_slow_requests(server.active_channels.values(), now)
+
+    server.maintenance = maintenance
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.run()

@@ -14,13 +14,15 @@
     GET /healthz          document count and last update
     OPTIONS any           CORS preflight
 
-``make_app(index_dir, cors_origins)`` builds an application; the module-level
-``application`` is configured from the environment (VEILLE_INDEX,
-VEILLE_CORS_ORIGINS), for ``gunicorn veille.query.wsgi:application``.
+``make_app(index_dir, cors_origins, allowed_hosts, token)`` builds an application;
+the module-level ``application`` is configured from the environment (VEILLE_INDEX,
+VEILLE_CORS_ORIGINS, VEILLE_ALLOWED_HOSTS, VEILLE_TOKEN_FILE), for
+``gunicorn veille.query.wsgi:application``.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import os
@@ -50,6 +52,11 @@ from .suggest import COMPLETIONS, completions, searcher_vocabulary
 log = logging.getLogger("veille.server")
 
 CORS_ENV = "VEILLE_CORS_ORIGINS"
+HOSTS_ENV = "VEILLE_ALLOWED_HOSTS"
+TOKEN_ENV = "VEILLE_TOKEN_FILE"
+TOKEN_HEADER = "X-Veille-Token"
+MIN_TOKEN_CHARS = 16
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 DEFAULT_LIMIT = 10
 MAX_COMPLETIONS = 20
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
@@ -57,6 +64,7 @@ ASSETS = {
     "/widget.js": ("widget.js", "application/javascript; charset=utf-8"),
     "/style.css": ("style.css", "text/css; charset=utf-8"),
 }
+OPEN_PATHS = frozenset({"/healthz", *ASSETS})  # answered without the token
 HTML_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
@@ -77,6 +85,7 @@ _REASONS = {
     200: "OK",
     204: "No Content",
     400: "Bad Request",
+    401: "Unauthorized",
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
@@ -95,15 +104,66 @@ def _asset(name: str) -> bytes:
     return data
 
 
-class SearchApp:
-    """The WSGI application. Thread-safe: each thread keeps its own searcher."""
+def host_name(header: str) -> str | None:
+    """The name in a Host header, lower-cased, without port, brackets or final dot.
 
-    def __init__(self, index_dir: Path, cors_origins: Iterable[str] = ()):
+    None when the header is not a name with an optional port.
+    """
+    name, port = header, ""
+    if header.startswith("["):  # an IPv6 address: [::1]:8080
+        name, bracket, rest = header[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            return None
+        port = rest[1:]
+    elif ":" in header:
+        name, port = header.rsplit(":", 1)
+        if not port:
+            return None
+    if (port and not port.isdigit()) or not name or any(c in name for c in " /@\\"):
+        return None
+    return name.rstrip(".").lower()
+
+
+def read_token(path: Path | str) -> str:
+    """The shared token in the file at ``path``: one line of at least 16 printable ASCII
+    characters. Raises ValueError with a message to show otherwise."""
+    try:
+        token = Path(path).read_text("ascii").strip()
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: the token must be printable ASCII") from None
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the token: {exc.strerror or exc}") from None
+    if not token:
+        raise ValueError(f"{path}: the token file is empty")
+    if not all("!" <= c <= "~" for c in token):
+        raise ValueError(f"{path}: the token must be one line of printable ASCII, no spaces")
+    if len(token) < MIN_TOKEN_CHARS:
+        raise ValueError(f"{path}: the token must have at least {MIN_TOKEN_CHARS} characters")
+    return token
+
+
+class SearchApp:
+    """The WSGI application. Thread-safe: each thread keeps its own searcher.
+
+    ``allowed_hosts``: the names a request's Host header may give (any port);
+    None or ``*`` among them accept any. ``token``: when set, every request but
+    /healthz and the widget's files must carry it in the X-Veille-Token header.
+    """
+
+    def __init__(
+        self,
+        index_dir: Path,
+        cors_origins: Iterable[str] = (),
+        allowed_hosts: Iterable[str] | None = None,
+        token: str | None = None,
+    ):
         self.index_dir = Path(index_dir)
         self.pool = SearcherPool(self.index_dir)
         self.offsets = TermOffsets()
         self.time_limit = SERVER_SEARCH_SECONDS  # each request's budget (see query/budget.py)
         self.cors_origins = frozenset(o.rstrip("/") for o in cors_origins if o)
+        self.allowed_hosts = _host_set(allowed_hosts)
+        self.token = token.encode("ascii") if token else None
         self.assets = {path: (_asset(name), ctype) for path, (name, ctype) in ASSETS.items()}
 
     # WSGI entry point -------------------------------------------------------
@@ -112,12 +172,14 @@ class SearchApp:
         method = environ.get("REQUEST_METHOD", "GET")
         cors = self._cors_headers(environ)
         try:
+            self._check_host(environ)
             if len(environ.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
                 raise HTTPError(414, f"query string longer than {MAX_QUERY_STRING} bytes")
             if method == "OPTIONS":
                 return self._preflight(environ, start_response, cors)
             if method not in ("GET", "HEAD"):
                 raise HTTPError(405, f"method {method} not allowed", [("Allow", ALLOWED_METHODS)])
+            self._check_token(environ)
             status, headers, body = self._route(environ)
         except HTTPError as exc:
             status, headers, body = _json(exc.status, {"error": exc.message})
@@ -275,13 +337,32 @@ class SearchApp:
             raise HTTPError(400, str(exc)) from None
         return result, (time.perf_counter() - started) * 1000
 
+    def _check_host(self, environ: dict) -> None:
+        """Refuse a Host header naming another host (DNS rebinding); a missing one is let by."""
+        if self.allowed_hosts is None or "HTTP_HOST" not in environ:
+            return
+        header = environ["HTTP_HOST"]
+        if host_name(header) not in self.allowed_hosts:
+            raise HTTPError(400, f"host not allowed: {header[:100]}")
+
+    def _check_token(self, environ: dict) -> None:
+        """Refuse a request without the shared token, unless it asks for an open path."""
+        if self.token is None or (environ.get("PATH_INFO") or "/") in OPEN_PATHS:
+            return
+        given = environ.get("HTTP_X_VEILLE_TOKEN")
+        if not given:
+            raise HTTPError(401, f"this service needs a token: send it in {TOKEN_HEADER}")
+        if not hmac.compare_digest(given.encode("latin-1"), self.token):
+            raise HTTPError(403, f"wrong token in {TOKEN_HEADER}")
+
     def _cors_headers(self, environ: dict) -> list[tuple[str, str]]:
-        origin = environ.get("HTTP_ORIGIN")
-        if not origin or not self.cors_origins:
+        """CORS headers for this Origin; Vary: Origin whenever the answer depends on it."""
+        if not self.cors_origins:
             return []
         if "*" in self.cors_origins:
             return [("Access-Control-Allow-Origin", "*")]
-        if origin.rstrip("/") in self.cors_origins:
+        origin = environ.get("HTTP_ORIGIN")
+        if origin and origin.rstrip("/") in self.cors_origins:
             return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
         return [("Vary", "Origin")]
 
@@ -388,21 +469,45 @@ def _html_headers() -> list[tuple[str, str]]:
     ]
 
 
+def _host_set(names: Iterable[str] | None) -> frozenset[str] | None:
+    """Allowed names as host_name gives them; None (no check) when absent or ``*`` is among them."""
+    if names is None:
+        return None
+    names = list(names)
+    if "*" in names:
+        return None
+    return frozenset(_allowed_name(n) for n in names)
+
+
+def _allowed_name(name: str) -> str:
+    """An allowed name as host_name would give it; an IPv6 address may come without brackets."""
+    if name.count(":") > 1 and not name.startswith("["):
+        return name.lower()
+    return host_name(name) or name.lower()
+
+
 def make_app(
     index_dir: Path | str | None = None,
     cors_origins: Iterable[str] = (),
+    allowed_hosts: Iterable[str] | None = None,
+    token: str | None = None,
     time_limit: float = SERVER_SEARCH_SECONDS,
 ) -> SearchApp:
     """Build the application for the index at ``index_dir`` (default: the per-user index);
     ``time_limit`` is the seconds one request may take (its budget)."""
-    app = SearchApp(Path(index_dir) if index_dir else default_index_dir(), cors_origins)
+    directory = Path(index_dir) if index_dir else default_index_dir()
+    app = SearchApp(directory, cors_origins, allowed_hosts, token)
     app.time_limit = time_limit
     return app
 
 
 def app_from_environment() -> SearchApp:
+    """The application as the environment configures it; Host names default to loopback ones."""
     origins = os.environ.get(CORS_ENV, "").replace(",", " ").split()
-    return make_app(os.environ.get(INDEX_ENV) or None, origins)
+    hosts = os.environ.get(HOSTS_ENV, "").replace(",", " ").split()
+    token_file = os.environ.get(TOKEN_ENV)
+    token = read_token(token_file) if token_file else None
+    return make_app(os.environ.get(INDEX_ENV) or None, origins, [*LOOPBACK_HOSTS, *hosts], token)
 
 
 application = app_from_environment()
