@@ -13,7 +13,7 @@ import click
 
 from veille.indexer.locations import INDEX_ENV, default_index_dir
 
-from .limits import CLI_SEARCH_SECONDS, MAX_LIMIT
+from .limits import CLI_SEARCH_SECONDS, MAX_LIMIT, SERVER_SEARCH_SECONDS
 
 # Whoosh and the index code are imported inside the commands, after main() has
 # deferred the standard-library modules Whoosh pulls in but never uses here
@@ -351,13 +351,32 @@ def stderr_is_terminal() -> bool:
     help="One hit per story: other versions of the same story are listed under it.",
 )
 @click.option(
+    "--time-limit",
+    type=click.FloatRange(0.1, 3600),
+    default=None,
+    metavar="SECONDS",
+    help=f"What the search may take (default {CLI_SEARCH_SECONDS:.0f}): parsing, matching, "
+    "suggestions, snippets. Out of time, it shows what it found, marked partial.",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
     help="Print the results as one JSON object, with facet counts by source and month.",
 )
 def search_command(
-    query, index_dir, limit, page, since, until, sort, fuzzy, match, collapse, as_json
+    query,
+    index_dir,
+    limit,
+    page,
+    since,
+    until,
+    sort,
+    fuzzy,
+    match,
+    collapse,
+    time_limit,
+    as_json,
 ):
     """Search the index; print the best hits first, with highlighted snippets.
 
@@ -400,16 +419,15 @@ def search_command(
             summary = index_paths(directory, [CORPUS_DIR], warn=warn)
             click.echo(summary.line(), err=True)
         ix = open_index(directory)
-        result = search(
-            ix, text, limit=limit, page=page, time_limit=CLI_SEARCH_SECONDS, options=options
-        )
+        seconds = time_limit or CLI_SEARCH_SECONDS
+        result = search(ix, text, limit=limit, page=page, time_limit=seconds, options=options)
     except (StoreError, QueryError) as exc:
         raise VeilleError(str(exc)) from None
     if result.relaxed:
         warn("no document matches the query as written (its quoted phrases, or its words "
              "other than question words): these hits match part of it")
     if result.partial:
-        warn(f"the search stopped after {CLI_SEARCH_SECONDS:.0f} s: results are partial")
+        warn(f"the search stopped after {seconds:g} s: results are partial")
     if as_json:
         click.echo(json_text(result.as_json(), indent=2))
     else:
@@ -612,7 +630,8 @@ def analyze(
     type=click.IntRange(1, 64),
     default=4,
     show_default=True,
-    help="Threads per worker process.",
+    help="Searches answered at once per worker process (two more threads answer "
+    "/healthz and the widget's files meanwhile).",
 )
 @click.option(
     "--workers",
@@ -641,7 +660,18 @@ def analyze(
     help="File holding a shared token (16 or more printable ASCII characters) that every "
     "request but /healthz and /widget.js must send in the X-Veille-Token header.",
 )
-def serve(index_dir, host, port, cors_origins, threads, workers, allowed_hosts, token):
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(0.1, 60),
+    default=SERVER_SEARCH_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="What one request may take: parsing, matching, suggestions, snippets. A search "
+    "out of time answers with what it has, marked partial.",
+)
+def serve(
+    index_dir, host, port, cors_origins, threads, workers, allowed_hosts, token, time_limit
+):
     """Serve the index over HTTP with waitress: a search page at /, JSON at
     /search?q=, the embeddable widget at /widget.js and /healthz for monitoring.
 
@@ -661,7 +691,9 @@ def serve(index_dir, host, port, cors_origins, threads, workers, allowed_hosts, 
     if workers > 1 and not hasattr(os, "fork"):
         raise VeilleError("--workers needs a system that can fork (Linux, macOS)")
     try:
-        run_server(directory, host, port, threads, cors_origins, workers, allowed_hosts, token)
+        run_server(
+            directory, host, port, threads, cors_origins, workers, allowed_hosts, token, time_limit
+        )
     except OSError as exc:
         raise VeilleError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 

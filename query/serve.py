@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .limits import SERVER_SEARCH_SECONDS
 from .wsgi import LOOPBACK_HOSTS, SearchApp, make_app
 
 log = logging.getLogger("veille.access")
@@ -72,6 +73,7 @@ def serve(
     workers: int = 1,
     allowed_hosts: Iterable[str] = (),
     token: str | None = None,
+    time_limit: float = SERVER_SEARCH_SECONDS,
 ) -> None:
     """Serve until interrupted. Prints the address it listens on to stderr.
 
@@ -90,7 +92,9 @@ def serve(
     if token:
         print("veille: requests must carry the token in X-Veille-Token", file=sys.stderr)
     sys.stderr.flush()
-    build_app = functools.partial(make_app, index_dir, cors_origins, hosts, token)
+    build_app = functools.partial(
+        make_app, index_dir, cors_origins, hosts, token, time_limit, search_slots=threads
+    )
     if workers <= 1:
         _run(sock, build_app, threads)
         return
@@ -195,6 +199,7 @@ REQUEST_SECONDS = 10  # to send a whole request, from its first byte (or from co
 IDLE_SECONDS = 30  # a kept-alive connection with no request is closed after this
 CLEANUP_SECONDS = 1  # how often connections are checked against the two limits above
 FILES_KEPT = 256  # descriptors kept for the index's files, the log and the like
+RESERVED_THREADS = 2  # threads beyond --threads, never searching: /healthz, assets, 503s
 
 
 def connection_limit() -> int:
@@ -218,13 +223,27 @@ def connection_limit() -> int:
 
 def _run(sock: socket.socket, build_app: Callable[[], SearchApp], threads: int) -> None:
     """Answer on ``sock`` with the application ``build_app`` makes (in this process)."""
+    server = make_server(sock, build_app(), threads)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.run()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.close()
+
+
+def make_server(sock: socket.socket, app: SearchApp, threads: int):
+    """A waitress server answering on ``sock`` with ``app``, its limits set: ``threads``
+    for searches (the app's search slots) and RESERVED_THREADS more for the rest."""
     from waitress import create_server
 
-    app = build_app()
     server = create_server(
         RequestLog(app),
         sockets=[sock],
-        threads=threads,
+        # Threads kept from searches (search_slots) answer /healthz and the assets
+        # while every search slot is busy.
+        threads=threads + RESERVED_THREADS,
         max_request_body_size=MAX_BODY_BYTES,
         max_request_header_size=MAX_HEADER_BYTES,
         connection_limit=connection_limit(),
@@ -241,10 +260,4 @@ def _run(sock: socket.socket, build_app: Callable[[], SearchApp], threads: int) 
         _close_slow_requests(server.active_channels.values(), now)
 
     server.maintenance = maintenance
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
-        server.run()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.close()
+    return server

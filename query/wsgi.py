@@ -27,8 +27,10 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -58,6 +60,7 @@ TOKEN_HEADER = "X-Veille-Token"
 MIN_TOKEN_CHARS = 16
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 DEFAULT_LIMIT = 10
+SLOT_WAIT_SECONDS = 1.0  # a search waits this long for a free slot, then gets 503
 MAX_COMPLETIONS = 20
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 ASSETS = {
@@ -161,6 +164,9 @@ class SearchApp:
         self.pool = SearcherPool(self.index_dir)
         self.offsets = TermOffsets()
         self.time_limit = SERVER_SEARCH_SECONDS  # each request's budget (see query/budget.py)
+        # Searches running at once (the server's threads but those kept for /healthz and
+        # the assets); None: no bound (an application not run by `veille serve`).
+        self.search_slots: threading.BoundedSemaphore | None = None
         self.cors_origins = frozenset(o.rstrip("/") for o in cors_origins if o)
         self.allowed_hosts = _host_set(allowed_hosts)
         self.token = token.encode("ascii") if token else None
@@ -199,6 +205,25 @@ class SearchApp:
         if path in self.assets:
             body, ctype = self.assets[path]
             return 200, [("Content-Type", ctype), ("Cache-Control", "public, max-age=300")], body
+        if path == "/healthz":
+            return self.health()
+        with self._search_slot():
+            return self._answer(path, environ)
+
+    @contextmanager
+    def _search_slot(self):
+        """Hold one of the search slots, or answer 503 when none frees up in time."""
+        if self.search_slots is None:
+            yield
+            return
+        if not self.search_slots.acquire(timeout=SLOT_WAIT_SECONDS):
+            raise HTTPError(503, "the server is busy: try again", [("Retry-After", "1")])
+        try:
+            yield
+        finally:
+            self.search_slots.release()
+
+    def _answer(self, path: str, environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
         params = _params(environ)
         if path == "/search":
             return _json(200, self.search_json(params))
@@ -210,8 +235,6 @@ class SearchApp:
             return _json(200, self.suggest_json(params))
         if path == "/related":
             return _json(200, self.related_json(params))
-        if path == "/healthz":
-            return self.health()
         raise HTTPError(404, f"no such page: {path}")
 
     # handlers -------------------------------------------------------------------
@@ -492,12 +515,16 @@ def make_app(
     allowed_hosts: Iterable[str] | None = None,
     token: str | None = None,
     time_limit: float = SERVER_SEARCH_SECONDS,
+    search_slots: int | None = None,
 ) -> SearchApp:
     """Build the application for the index at ``index_dir`` (default: the per-user index);
-    ``time_limit`` is the seconds one request may take (its budget)."""
+    ``time_limit`` is the seconds one request may take (its budget), ``search_slots`` how
+    many may search at once (the others wait up to SLOT_WAIT_SECONDS, then get 503)."""
     directory = Path(index_dir) if index_dir else default_index_dir()
     app = SearchApp(directory, cors_origins, allowed_hosts, token)
     app.time_limit = time_limit
+    if search_slots:
+        app.search_slots = threading.BoundedSemaphore(search_slots)
     return app
 
 

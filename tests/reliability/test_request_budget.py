@@ -3,8 +3,13 @@ a long document costs a search what a long article does (issue 14, parts 1 and 2
 
 from __future__ import annotations
 
+import json
+import socket
+import threading
 import time
 import tracemalloc
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -178,3 +183,54 @@ def test_the_offsets_cache_is_bounded_in_offsets_not_only_documents(analyzer):
         assert cache.held <= 1_000
     assert cache.matches(("huge", 0), text * 10, analyzer, ["kiv"])  # too big to keep
     assert cache.held <= 1_000 and ("huge", 0) not in cache._docs
+
+
+# The server while every search thread is busy -----------------------------------------
+
+
+def _get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as res:
+            return res.status, json.loads(res.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def test_healthz_answers_while_every_search_thread_is_busy(corpus_index):
+    from veille.query.serve import make_server
+
+    threads = 4
+    app = make_app(corpus_index, search_slots=threads)
+    release, started = threading.Event(), threading.Semaphore(0)
+    answer = app.search_json
+
+    def held_search(params):  # a search that takes as long as the test wants
+        started.release()
+        release.wait(60)
+        return answer(params)
+
+    app.search_json = held_search
+    sock = socket.create_server(("127.0.0.1", 0))
+    server = make_server(sock, app, threads)
+    threading.Thread(target=server.run, daemon=True).start()
+    address = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    results: list[int] = []
+    clients = [
+        threading.Thread(target=lambda: results.append(_get(f"{address}/search?q=Kiev")[0]))
+        for _ in range(threads)
+    ]
+    try:
+        for client in clients:
+            client.start()
+        for _ in range(threads):
+            assert started.acquire(timeout=60)  # every search thread is now held
+        status, health = _get(f"{address}/healthz")
+        assert status == 200 and health["status"] == "ok"
+        status, busy = _get(f"{address}/search?q=Kyiv")  # no slot frees up in time
+        assert status == 503 and "busy" in busy["error"]
+    finally:
+        release.set()
+        for client in clients:
+            client.join(60)
+        server.close()
+    assert results == [200] * threads
