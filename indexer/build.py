@@ -21,6 +21,7 @@ from .store import (
     indexed_files,
     indexed_signatures,
     open_index,
+    real_index_folder,
     recover_interrupted_swap,
     replace_index,
     sibling,
@@ -89,6 +90,7 @@ def index_paths(
     """
     started = time.perf_counter()
     summary = IndexSummary()
+    directory = real_index_folder(directory)
     try:
         with writing_lock(directory):
             _index(directory, list(paths), analyzer, rebuild, summary, warn, procs, progress)
@@ -119,7 +121,7 @@ def _index(
         note(f"{exc.filename}: skipped, cannot list the folder: {exc.strerror or exc}")
 
     recover_interrupted_swap(directory)
-    files = list(find_files(paths, unlisted))
+    files = without_index_files(directory, paths, find_files(paths, unlisted))
     if procs is None:
         procs = default_procs(len(files))
     reading = Reading(files, summary, note, progress)
@@ -172,6 +174,15 @@ def with_stories(
         text = f"{doc.title}\n{doc.body[:STORY_CHARS]}"  # the start tells a story apart
         story, signature = stories.assign(doc.path, analyzer.words(text))
         yield replace(doc, story=story, minhash=signature)
+
+
+def without_index_files(directory: Path, roots: list[Path], files: Iterable[Path]) -> list[Path]:
+    """The files found, less those of the index itself (and of a rebuild beside it) when
+    the index folder is inside one of the folders indexed."""
+    own = [str(directory), str(sibling(directory, "new")), str(sibling(directory, "old"))]
+    if not any(_under(folder, [str(root.resolve())]) for folder in own for root in roots):
+        return list(files)
+    return [path for path in files if not _under(str(path.resolve()), own)]
 
 
 def _under(file: str, roots: list[str]) -> bool:

@@ -515,6 +515,17 @@ def remove_unused_files(ix: Index) -> None:
         pass
 
 
+def real_index_folder(directory: Path) -> Path:
+    """The folder an index path names, symbolic links resolved, so that a rebuild swaps
+    that folder (never the link) and the lock is the same whichever path leads to it."""
+    real = directory.expanduser().resolve()
+    if real == real.parent:
+        raise StoreError(
+            f"{directory} is the root of the file system: give the index a folder of its own"
+        )
+    return real
+
+
 def sibling(directory: Path, suffix: str) -> Path:
     """The folder beside the index where a rebuild is made (``new``) or an old one set aside."""
     return directory.with_name(f"{directory.name}.{suffix}")
