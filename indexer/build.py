@@ -10,7 +10,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .analysis import VeilleAnalyzer, build_analyzer
-from .documents import SUFFIXES, Document, FileInfo, Unreadable, find_files, read_file, stat_file
+from .documents import (
+    SUFFIXES,
+    Document,
+    FileInfo,
+    Unreadable,
+    find_files,
+    hashed_info,
+    is_streamed,
+    read_file,
+    stat_file,
+    stream_jsonl,
+)
 from .store import (
     StoreError,
     create_index,
@@ -31,7 +42,7 @@ from .store import (
 from .stories import StoryFinder
 
 Warn = Callable[[str], None]
-Progress = Callable[[int, int], None]  # (files done, files in all)
+Progress = Callable[..., None]  # (files done, files in all[, what is being read])
 PARALLEL_FROM_FILES = 2000
 STORY_CHARS = 30_000  # about 5,000 words: near-duplicates are compared on this much
 
@@ -224,6 +235,9 @@ class Reading:
 
     def documents(self, files: list[Path], known: dict[str, FileInfo]) -> Iterator[Document]:
         for path in files:
+            if _is_streamed(path):
+                yield from self._stream(path, known)
+                continue
             docs = self._read(path)
             self.tick()
             if docs is None:
@@ -237,6 +251,51 @@ class Reading:
             else:
                 self.summary.updated += 1
             yield from docs
+
+    def _stream(self, path: Path, known: dict[str, FileInfo]) -> Iterator[Document]:
+        """The documents of a large JSON Lines export, read a record at a time."""
+        try:
+            info = hashed_info(path)
+        except Unreadable as exc:
+            self._skip(path, exc)
+            return
+        old = known.get(str(path.resolve()))
+        if old is not None and old.digest == info.digest:
+            self.summary.unchanged += 1
+            self.tick()
+            return
+        counted = False
+        try:
+            for doc in stream_jsonl(path, info, self._warner(path), self._line_counter(path)):
+                if not counted:
+                    counted = True
+                    self.summary.added += old is None
+                    self.summary.updated += old is not None
+                yield doc
+        except Unreadable as exc:
+            if counted:
+                self.note(f"{path}: {exc}")
+            else:
+                self._skip(path, exc)
+                return
+        self.tick()
+
+    def _warner(self, path: Path) -> Warn:
+        return lambda warning: self.note(f"{path}: {warning}")
+
+    def _line_counter(self, path: Path) -> Callable[[int], None]:
+        """Shows the lines of a large file read so far with the progress."""
+
+        def lines_read(count: int) -> None:
+            if self.progress:
+                self.progress(self.count, len(self.files), f"{path.name}: {count:,} lines")
+
+        return lines_read
+
+    def _skip(self, path: Path, exc: Exception) -> None:
+        self.summary.skipped += 1
+        self.note(f"{path}: skipped, {exc}")
+        self.tick()
 
     def _read(self, path: Path) -> list[Document] | None:
         if not path.name.lower().endswith(SUFFIXES):
@@ -252,6 +311,13 @@ class Reading:
         for warning in warnings:
             self.note(f"{path}: {warning}")
         return docs
+
+
+def _is_streamed(path: Path) -> bool:
+    try:
+        return is_streamed(path, path.stat().st_size)
+    except OSError:
+        return False  # reading it will say why it is skipped
 
 
 def default_procs(files: int) -> int:

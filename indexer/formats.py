@@ -129,11 +129,11 @@ def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
     problems: list[str] = []
     if lines:
         for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    records.append((f"line {number}", json.loads(line)))
-                except ValueError as exc:
-                    problems.append(f"line {number} skipped, not JSON: {exc.msg}")
+            found = json_line(number, line)
+            if isinstance(found, str):
+                problems.append(found)
+            elif found is not None:
+                records.append(found)
     else:
         try:
             data = json.loads(text)
@@ -152,6 +152,29 @@ def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
     if not articles:
         raise Unreadable("no article records (objects with a title or a body)")
     return articles, problems
+
+
+def json_line(number: int, line: str) -> tuple[str, object] | str | None:
+    """Line ``number`` of a JSON Lines export: (where, record), a problem, or None if blank."""
+    if not line.strip():
+        return None
+    try:
+        return f"line {number}", json.loads(line)
+    except ValueError as exc:
+        return f"line {number} skipped, not JSON: {exc.msg}"
+
+
+def json_line_article(number: int, line: str) -> Article | str | None:
+    """The article of line ``number`` of a JSON Lines export, a problem, or None if blank."""
+    found = json_line(number, line)
+    if found is None or isinstance(found, str):
+        return found
+    where, record = found
+    article = _record(record)
+    if article is None:
+        return f"{where} skipped, no title or body"
+    article.key = where.replace(" ", "-")
+    return article
 
 
 def _record(record: object) -> Article | None:

@@ -264,17 +264,22 @@ class ProgressBar:
         self.done = 0
         self.shown = stderr_is_terminal()
 
-    def update(self, done: int, total: int) -> None:
+    def update(self, done: int, total: int, reading: str | None = None) -> None:
+        """``done`` files of ``total``; ``reading`` tells how far a large file is read."""
         if not self.shown:
             return
         if self.bar is None:
             if time.monotonic() - self.started < self.after_seconds or done >= total:
                 return
             self.bar = click.progressbar(
-                length=total, label="indexing", file=sys.stderr, show_pos=True
+                length=total,
+                label="indexing",
+                file=sys.stderr,
+                show_pos=True,
+                item_show_func=lambda item: item,
             )
             self.bar.__enter__()
-        self.bar.update(done - self.done)
+        self.bar.update(done - self.done, reading)
         self.done = done
         if done >= total:
             self.close()
