@@ -16,8 +16,11 @@ from .documents import (
     FileInfo,
     Unreadable,
     find_files,
+    hashed_info,
+    is_streamed,
     read_file,
     stat_file,
+    stream_jsonl,
 )
 from .paths import file_key, is_under, printable
 from .store import (
@@ -30,6 +33,7 @@ from .store import (
     indexed_files,
     indexed_signatures,
     open_index,
+    real_index_folder,
     recover_interrupted_swap,
     replace_index,
     sibling,
@@ -39,7 +43,7 @@ from .store import (
 from .stories import StoryFinder
 
 Warn = Callable[[str], None]
-Progress = Callable[[int, int], None]  # (files done, files in all)
+Progress = Callable[..., None]  # (files done, files in all[, what is being read])
 PARALLEL_FROM_FILES = 2000
 STORY_CHARS = 30_000  # about 5,000 words: near-duplicates are compared on this much
 
@@ -100,6 +104,7 @@ def index_paths(
     """
     started = time.perf_counter()
     summary = IndexSummary()
+    directory = real_index_folder(directory)
     try:
         with writing_lock(directory):
             _index(
@@ -146,7 +151,8 @@ def _index(
         note(f"{link}: skipped, a link to {target}, outside the folders indexed (--follow-links)")
 
     recover_interrupted_swap(directory)
-    files = list(find_files(paths, unlisted, follow_links, outside))
+    found = find_files(paths, unlisted, follow_links, outside)
+    files = without_index_files(directory, paths, found)
     if procs is None:
         procs = default_procs(len(files))
     reading = Reading(files, summary, note, progress)
@@ -201,6 +207,15 @@ def with_stories(
         yield replace(doc, story=story, minhash=signature)
 
 
+def without_index_files(directory: Path, roots: list[Path], files: Iterable[Path]) -> list[Path]:
+    """The files found, less those of the index itself (and of a rebuild beside it) when
+    the index folder is inside one of the folders indexed."""
+    own = [str(directory), str(sibling(directory, "new")), str(sibling(directory, "old"))]
+    if not any(is_under(folder, [str(root.resolve())]) for folder in own for root in roots):
+        return list(files)
+    return [path for path in files if not is_under(str(path.resolve()), own)]
+
+
 class Reading:
     """Reads the files of a run, counting what it finds in the summary."""
 
@@ -236,6 +251,9 @@ class Reading:
 
     def documents(self, files: list[Path], known: dict[str, FileInfo]) -> Iterator[Document]:
         for path in files:
+            if _is_streamed(path):
+                yield from self._stream(path, known)
+                continue
             docs = self._read(path)
             self.tick()
             if docs is None:
@@ -249,6 +267,51 @@ class Reading:
             else:
                 self.summary.updated += 1
             yield from docs
+
+    def _stream(self, path: Path, known: dict[str, FileInfo]) -> Iterator[Document]:
+        """The documents of a large JSON Lines export, read a record at a time."""
+        try:
+            info = hashed_info(path)
+        except Unreadable as exc:
+            self._skip(path, exc)
+            return
+        old = known.get(str(path.resolve()))
+        if old is not None and old.digest == info.digest:
+            self.summary.unchanged += 1
+            self.tick()
+            return
+        counted = False
+        try:
+            for doc in stream_jsonl(path, info, self._warner(path), self._line_counter(path)):
+                if not counted:
+                    counted = True
+                    self.summary.added += old is None
+                    self.summary.updated += old is not None
+                yield doc
+        except Unreadable as exc:
+            if counted:
+                self.note(f"{path}: {exc}")
+            else:
+                self._skip(path, exc)
+                return
+        self.tick()
+
+    def _warner(self, path: Path) -> Warn:
+        return lambda warning: self.note(f"{path}: {warning}")
+
+    def _line_counter(self, path: Path) -> Callable[[int], None]:
+        """Shows the lines of a large file read so far with the progress."""
+
+        def lines_read(count: int) -> None:
+            if self.progress:
+                self.progress(self.count, len(self.files), f"{path.name}: {count:,} lines")
+
+        return lines_read
+
+    def _skip(self, path: Path, exc: Exception) -> None:
+        self.summary.skipped += 1
+        self.note(f"{path}: skipped, {exc}")
+        self.tick()
 
     def _read(self, path: Path) -> list[Document] | None:
         if not path.name.lower().endswith(SUFFIXES):
@@ -264,6 +327,13 @@ class Reading:
         for warning in warnings:
             self.note(f"{path}: {warning}")
         return docs
+
+
+def _is_streamed(path: Path) -> bool:
+    try:
+        return is_streamed(path, path.stat().st_size)
+    except OSError:
+        return False  # reading it will say why it is skipped
 
 
 def default_procs(files: int) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .dates import article_date
 from .decoding import Unreadable
-from .formats import SUFFIXES, read_articles
+from .formats import SUFFIXES, Article, json_line_article, read_articles
 from .metadata import count_words, file_date, guess_language, parse_date, source_name
 from .paths import file_key, is_under, printable
 
@@ -25,6 +25,12 @@ __all__ = [
     "read_file",
     "SUFFIXES",
 ]
+
+# A JSON Lines export this large is read a record at a time (a 1,000,000-record
+# export read whole took 2 GB); smaller files are read whole, like the others.
+STREAM_FROM_BYTES = 8 * 1024 * 1024
+HASH_BLOCK = 1024 * 1024
+PROGRESS_LINES = 1000
 
 
 @dataclass(frozen=True)
@@ -107,27 +113,28 @@ def read_file(path: Path) -> tuple[list[Document], list[str]]:
     info = FileInfo(info.size, info.mtime, hashlib.sha1(data).hexdigest())
     articles, warnings = read_articles(path.name, data)
     file = file_key(path)
-    documents = []
-    for article in articles:
-        date, date_from = _date_of(article, file, info, warnings)
-        text = f"{article.title}\n{article.body}"
-        documents.append(
-            Document(
-                path=f"{file}#{article.key}" if article.key else file,
-                file=file,
-                title=article.title,
-                body=article.body,
-                info=info,
-                source=source_name(article.source, article.url),
-                url=article.url or "",
-                date=date,
-                date_from=date_from,
-                language=guess_language(text),
-                words=count_words(text),
-                extra=article.extra,
-            )
-        )
+    documents = [make_document(article, file, info, warnings) for article in articles]
     return documents, warnings
+
+
+def make_document(article: Article, file: str, info: FileInfo, warnings: list[str]) -> Document:
+    """The document of one article of ``file``; a date it gives that cannot be read is warned of."""
+    date, date_from = _date_of(article, file, info, warnings)
+    text = f"{article.title}\n{article.body}"
+    return Document(
+        path=f"{file}#{article.key}" if article.key else file,
+        file=file,
+        title=article.title,
+        body=article.body,
+        info=info,
+        source=source_name(article.source, article.url),
+        url=article.url or "",
+        date=date,
+        date_from=date_from,
+        language=guess_language(text),
+        words=count_words(text),
+        extra=article.extra,
+    )
 
 
 _USED = {
@@ -150,3 +157,59 @@ def _date_of(article, file: str, info: FileInfo, warnings: list[str]) -> tuple[d
     if article.date:
         warnings.append(f"date {article.date!r} not understood: {_USED[where]}")
     return date, where
+
+
+def is_streamed(path: Path, size: int) -> bool:
+    """Whether a file is read a record at a time: a JSON Lines export that large."""
+    return size >= STREAM_FROM_BYTES and path.name.lower().endswith(".jsonl")
+
+
+def hashed_info(path: Path) -> FileInfo:
+    """The file's size, modification time and hash, reading it in blocks."""
+    digest = hashlib.sha1()
+    try:
+        info = stat_file(path)
+        with path.open("rb") as f:
+            while block := f.read(HASH_BLOCK):
+                digest.update(block)
+    except OSError as exc:
+        raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
+    return FileInfo(info.size, info.mtime, digest.hexdigest())
+
+
+def stream_jsonl(
+    path: Path, info: FileInfo, warn: Callable[[str], None], lines_read: Callable[[int], None]
+) -> Iterator[Document]:
+    """The documents of a JSON Lines export, one record at a time, so that memory does not
+    grow with the file; problems are passed to ``warn`` as they are met, and the count of
+    lines read to ``lines_read`` every PROGRESS_LINES lines."""
+    file = file_key(path)
+    found = False
+    try:
+        with path.open("rb") as f:
+            for number, raw in enumerate(f, start=1):
+                if number % PROGRESS_LINES == 0:
+                    lines_read(number)
+                warnings: list[str] = []
+                article = json_line_article(number, _decode_line(raw, number, warnings), warnings)
+                if isinstance(article, Article):
+                    found = True
+                    yield make_document(article, file, info, warnings)
+                elif article is not None:
+                    warnings.append(article)
+                for warning in warnings:
+                    warn(warning)
+    except OSError as exc:
+        raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
+    if not found:
+        raise Unreadable("no article records (objects with a title or a body)")
+
+
+def _decode_line(raw: bytes, number: int, warnings: list[str]) -> str:
+    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        warnings.append(f"line {number} not valid UTF-8, read as Windows-1252")
+        return raw.decode("cp1252", errors="replace")

@@ -162,13 +162,11 @@ def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
     problems: list[str] = []
     if lines:
         for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    records.append((f"line {number}", json.loads(line)))
-                except ValueError as exc:
-                    problems.append(f"line {number} skipped, not JSON: {exc.msg}")
-                except RecursionError:
-                    problems.append(f"line {number} skipped, {TOO_DEEP}")
+            found = json_line(number, line)
+            if isinstance(found, str):
+                problems.append(found)
+            elif found is not None:
+                records.append(found)
     else:
         try:
             data = json.loads(text)
@@ -179,7 +177,7 @@ def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
         data = data if isinstance(data, list) else [data]
         records = [(f"record {n}", item) for n, item in enumerate(data, start=1)]
     articles = []
-    if SURROGATE_ESCAPE.search(text):
+    if not lines and SURROGATE_ESCAPE.search(text):  # json_line fixes each line's
         records = [(where, without_surrogates(record)) for where, record in records]
     for where, record in records:
         problems += _drop_deep_fields(where, record)
@@ -250,6 +248,34 @@ def nested_deeper_than(value: object, limit: int) -> bool:
             return True
         stack.extend((child, depth + 1) for child in children)
     return False
+
+
+def json_line(number: int, line: str) -> tuple[str, object] | str | None:
+    """Line ``number`` of a JSON Lines export: (where, record), a problem, or None if blank."""
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        return f"line {number} skipped, not JSON: {exc.msg}"
+    except RecursionError:
+        return f"line {number} skipped, {TOO_DEEP}"
+    return f"line {number}", without_surrogates(record) if SURROGATE_ESCAPE.search(line) else record
+
+
+def json_line_article(number: int, line: str, problems: list[str]) -> Article | str | None:
+    """The article of line ``number`` of a JSON Lines export, a problem, or None if blank;
+    fields left out (nested too deep) are added to ``problems``."""
+    found = json_line(number, line)
+    if found is None or isinstance(found, str):
+        return found
+    where, record = found
+    problems += _drop_deep_fields(where, record)
+    article = _record(record)
+    if article is None:
+        return f"{where} skipped, no title or body"
+    article.key = where.replace(" ", "-")
+    return article
 
 
 def _record(record: object) -> Article | None:

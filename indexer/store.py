@@ -330,6 +330,39 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
+# Descriptors of the locks this process holds on an index. A forked child (a
+# worker of a multi-process write) gets copies of them, and a lock lasts while
+# any copy is open: workers outliving a killed parent kept the index locked.
+_PARENT_ONLY_FDS: set[int] = set()
+
+
+def _drop_parent_only_fds() -> None:
+    """In a forked child: point the lock descriptors at /dev/null, releasing its copies."""
+    if not _PARENT_ONLY_FDS:
+        return
+    null = os.open(os.devnull, os.O_RDONLY)
+    for fd in list(_PARENT_ONLY_FDS):
+        try:
+            os.dup2(null, fd)
+        except OSError:
+            pass
+    os.close(null)
+    _PARENT_ONLY_FDS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_parent_only_fds)
+
+
+def _hold_in_this_process_only(lock) -> int | None:
+    """Keep a Whoosh lock's descriptor out of forked children; its number, to forget later."""
+    fd = getattr(lock, "fd", None)
+    if isinstance(fd, int):
+        _PARENT_ONLY_FDS.add(fd)
+        return fd
+    return None
+
+
 @contextmanager
 def writing_lock(directory: Path, wait: float | None = None) -> Iterator[None]:
     """Let one `veille index` at a time write the index at ``directory``.
@@ -349,22 +382,33 @@ def writing_lock(directory: Path, wait: float | None = None) -> Iterator[None]:
     directory.parent.mkdir(parents=True, exist_ok=True)
     lock_path = directory.with_name(f".{directory.name}.lock")
     with open(lock_path, "a") as handle:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise StoreError(
-                        f"the index at {directory} is being written by another "
-                        "`veille index`; try again when it is done"
-                    ) from None
-                time.sleep(0.05)
+        _PARENT_ONLY_FDS.add(handle.fileno())
         try:
-            yield
+            _take_lock(handle, directory, wait)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _PARENT_ONLY_FDS.discard(handle.fileno())
+
+
+def _take_lock(handle, directory: Path, wait: float) -> None:
+    """Take the fcntl lock on ``handle``, waiting up to ``wait`` seconds for another run."""
+    import fcntl
+
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"the index at {directory} is being written by another "
+                    "`veille index`; try again when it is done"
+                ) from None
+            time.sleep(0.05)
 
 
 NO_SPACE = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -394,18 +438,13 @@ def write_changes(
     is empty, so nothing needs removing. Any failure cancels the write: the
     index keeps its last committed state and is left unlocked.
     """
-    options = {"procs": procs, "multisegment": True, "batchsize": 256} if procs > 1 else {}
     try:
-        # compound=False: Whoosh copies each part of a compound segment file into
-        # memory for every searcher that opens it (a 100k-article index cost a
-        # server 0.5 GiB per thread); separate files are memory-mapped instead.
-        writer = ix.writer(
-            timeout=LOCK_WAIT_SECONDS, limitmb=WRITER_MEMORY_MB, compound=False, **options
-        )
+        writer = _writer(ix, procs)
     except LockError:
         raise StoreError(
             "the index is being written by another `veille index`; try again when it is done"
         ) from None
+    held = _hold_in_this_process_only(writer.writelock)
     count = 0
     cleared: set[str] = set()
     words = current_words(ix, new)
@@ -431,8 +470,23 @@ def write_changes(
         written.unlink(missing_ok=True)
         remove_unused_files(ix)
         raise
+    finally:
+        _PARENT_ONLY_FDS.discard(held)
     remove_old_vocabularies(ix.storage.folder, writer.generation)
     return count
+
+
+def _writer(ix: Index, procs: int):
+    """A Whoosh writer of one process, or of ``procs`` (each worker writing its own segment)."""
+    # compound=False: Whoosh copies each part of a compound segment file into
+    # memory for every searcher that opens it (a 100k-article index cost a
+    # server 0.5 GiB per thread); separate files are memory-mapped instead.
+    options = {"timeout": LOCK_WAIT_SECONDS, "limitmb": WRITER_MEMORY_MB, "compound": False}
+    if procs > 1:
+        from .workers import SafeMpWriter
+
+        return SafeMpWriter(ix, procs=procs, batchsize=256, **options)
+    return ix.writer(**options)
 
 
 def current_words(ix: Index, new: bool = False) -> WordCounts:
@@ -479,6 +533,17 @@ def remove_unused_files(ix: Index) -> None:
         shutil.rmtree(Path(ix.storage.folder, f"{ix.indexname}.tmp"), ignore_errors=True)
     except Exception:  # best effort: the next commit cleans up too
         pass
+
+
+def real_index_folder(directory: Path) -> Path:
+    """The folder an index path names, symbolic links resolved, so that a rebuild swaps
+    that folder (never the link) and the lock is the same whichever path leads to it."""
+    real = directory.expanduser().resolve()
+    if real == real.parent:
+        raise StoreError(
+            f"{directory} is the root of the file system: give the index a folder of its own"
+        )
+    return real
 
 
 def sibling(directory: Path, suffix: str) -> Path:

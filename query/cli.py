@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -231,16 +235,20 @@ def index(
     targets = list(paths) or [CORPUS_DIR]
     bar = ProgressBar(progress_after)
     try:
-        summary = index_paths(
-            directory,
-            targets,
-            analyzer,
-            rebuild=rebuild,
-            warn=bar.warn,
-            procs=procs,
-            progress=bar.update,
-            follow_links=follow_links,
-        )
+        with stopped_by_signals() as received:
+            summary = index_paths(
+                directory,
+                targets,
+                analyzer,
+                rebuild=rebuild,
+                warn=bar.warn,
+                procs=procs,
+                progress=bar.update,
+                follow_links=follow_links,
+            )
+    except KeyboardInterrupt:
+        bar.close()
+        raise Stopped(directory, received.get("signal", signal.SIGINT)) from None
     except StoreError as exc:
         raise VeilleError(str(exc)) from None
     except OSError as exc:
@@ -252,6 +260,44 @@ def index(
         click.echo(json_text(data))
     else:
         click.echo(summary.line())
+
+
+class Stopped(click.ClickException):
+    """A run stopped by SIGINT or SIGTERM, after cleaning up; exit status 128 + the signal."""
+
+    def __init__(self, directory: Path, signum: int):
+        super().__init__(
+            f"stopped by {signal.Signals(signum).name}: the index at {directory} "
+            "keeps its last committed state"
+        )
+        self.exit_code = 128 + signum
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[dict]:
+    """Turn SIGTERM, like SIGINT, into KeyboardInterrupt, so that a run stopped either way
+    removes its temporary files and releases the index; later signals are ignored while it
+    cleans up. Yields a dict that gets the signal received."""
+    received: dict = {}
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def stop(signum, frame):
+        received["signal"] = signum
+        for name in STOP_SIGNALS:
+            signal.signal(name, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    previous = {name: signal.signal(name, stop) for name in STOP_SIGNALS}
+    try:
+        yield received
+    finally:
+        for name, handler in previous.items():
+            signal.signal(name, handler)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class ProgressBar:
@@ -268,17 +314,22 @@ class ProgressBar:
         self.done = 0
         self.shown = stderr_is_terminal()
 
-    def update(self, done: int, total: int) -> None:
+    def update(self, done: int, total: int, reading: str | None = None) -> None:
+        """``done`` files of ``total``; ``reading`` tells how far a large file is read."""
         if not self.shown:
             return
         if self.bar is None:
             if time.monotonic() - self.started < self.after_seconds or done >= total:
                 return
             self.bar = click.progressbar(
-                length=total, label="indexing", file=sys.stderr, show_pos=True
+                length=total,
+                label="indexing",
+                file=sys.stderr,
+                show_pos=True,
+                item_show_func=lambda item: item,
             )
             self.bar.__enter__()
-        self.bar.update(done - self.done)
+        self.bar.update(done - self.done, reading)
         self.done = done
         if done >= total:
             self.close()

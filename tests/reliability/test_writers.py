@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import resource
 import signal
@@ -167,3 +168,43 @@ def test_a_full_disk_during_a_write_gives_one_line_and_keeps_the_index(tmp_path,
     assert not any(p.name.startswith("ix.") for p in tmp_path.iterdir())
     assert index_paths(ix, [big]).indexed == 150  # with room again, the same run succeeds
     assert len(found(ix, "Odessa", limit=1000)) == 150
+
+
+def small_articles(folder: Path, count: int) -> Path:
+    """``count`` short articles sharing a vocabulary of 300 words: a segment of each
+    worker's share is larger than a batch of them sent to it."""
+    rng = random.Random(1)
+    vocabulary = [f"mot{j}" for j in range(300)]
+    return write_articles(
+        folder,
+        {
+            f"n{i:04d}.txt": f"Odessa {i}\n" + " ".join(rng.choices(vocabulary, k=80))
+            for i in range(count)
+        },
+    )
+
+
+def test_a_full_disk_in_the_worker_processes_gives_one_line_and_keeps_the_index(tmp_path):
+    """The workers, not the parent, reach the limit: the run fails whole, in one line."""
+    ix = tmp_path / "ix"
+    index_paths(ix, [write_articles(tmp_path / "first", {"keep.txt": "Kiev\nDéjà indexé."})])
+    before = index_files(ix)
+    docs = small_articles(tmp_path / "small", 3000)
+    result = subprocess.run(
+        [veille_command(), "index", "--index", str(ix), "--procs", "2", str(docs)],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit_file_size(600_000),
+        timeout=300,
+    )
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"Error: cannot write the index at {ix}: the disk is full (or a file-size limit was "
+        "reached); the last committed index is unchanged"
+    ]
+    assert result.returncode == 2
+    assert found(ix, "Kiev") == ["keep.txt"]
+    assert index_files(ix) == before
+    assert index_paths(ix, [docs], procs=2).indexed == 3000
+    assert open_index(ix).doc_count() == 3001
+    assert found(ix, "Odessa 2999", match="all") == ["n2999.txt"]

@@ -1,0 +1,67 @@
+"""`veille index` stopped by SIGTERM or Ctrl-C cleans up as a failed run does."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from veille.indexer.store import writing_lock
+
+from ..conftest import found, veille_command, write_articles
+from .test_killed_runs import alive, live_children, wait_for
+from .test_writers import many_articles
+
+
+def written_files(ix: Path) -> set[str]:
+    return set(os.listdir(ix)) if ix.exists() else set()
+
+
+@pytest.mark.parametrize(
+    ("stop", "rebuild", "procs"),
+    [
+        (signal.SIGTERM, False, 1),
+        (signal.SIGINT, False, 1),
+        (signal.SIGTERM, True, 1),
+        (signal.SIGTERM, False, 2),
+        (signal.SIGINT, True, 2),
+    ],
+    ids=["term-update", "int-update", "term-rebuild", "term-update-2-procs", "int-rebuild-2-procs"],
+)
+def test_a_stopped_run_removes_its_temporary_files_and_releases_the_index(
+    tmp_path, stop, rebuild, procs
+):
+    ix = tmp_path / "ix"
+    first = write_articles(tmp_path / "first", {"keep.txt": "Kiev\nDéjà indexé."})
+    subprocess.run([veille_command(), "index", "--index", str(ix), str(first)], check=True)
+    before = written_files(ix)
+    big = many_articles(tmp_path / "big", 1500, words=60)
+    extra = ["--rebuild", str(first)] if rebuild else []
+    run = subprocess.Popen(
+        [veille_command(), "index", "--index", str(ix), "--procs", str(procs), *extra, str(big)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    target = tmp_path / "ix.new" if rebuild else ix
+    workers: set[int] = set()
+    try:  # stop it once it has begun writing (and its workers have started)
+        wait_for(lambda: written_files(target) - before, "the run to write")
+        if procs > 1:
+            workers = wait_for(lambda: live_children(run.pid), "the workers")
+    finally:
+        run.send_signal(stop)
+        out, err = run.communicate(timeout=120)
+    assert run.returncode == 128 + stop
+    assert err.splitlines() == [
+        f"Error: stopped by {stop.name}: the index at {ix} keeps its last committed state"
+    ]
+    wait_for(lambda: not alive(workers), "the workers to end", seconds=15)
+    assert written_files(ix) == before  # no temporary segment file left
+    assert not any(p.name.startswith("ix.") for p in tmp_path.iterdir())
+    assert found(ix, "Kiev") == ["keep.txt"]
+    with writing_lock(ix, wait=0):  # released: taken at once
+        pass
