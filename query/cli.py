@@ -720,15 +720,34 @@ def analyze(
     help="What one request may take: parsing, matching, suggestions, snippets. A search "
     "out of time answers with what it has, marked partial.",
 )
+@click.option(
+    "--public-url",
+    default="",
+    envvar="VEILLE_PUBLIC_URL",
+    show_envvar=True,
+    metavar="URL",
+    help="Where the indexed folder's files are published on the intranet: a document "
+    "without its own web address links to URL/its-path-in-the-folder.",
+)
 def serve(
-    index_dir, host, port, cors_origins, threads, workers, allowed_hosts, token, time_limit
+    index_dir,
+    host,
+    port,
+    cors_origins,
+    threads,
+    workers,
+    allowed_hosts,
+    token,
+    time_limit,
+    public_url,
 ):
     """Serve the index over HTTP with waitress: a search page at /, JSON at
     /search?q=, the embeddable widget at /widget.js and /healthz for monitoring.
 
     The server is read-only and answers from new documents as soon as
-    `veille index` commits them, without a restart. One log line per request
-    goes to stderr.
+    `veille index` commits them, without a restart. Documents are named by their
+    path inside the indexed folder, never by the server's own paths. One log
+    line per request goes to stderr.
     """
     from veille.indexer.store import StoreError, open_index
 
@@ -743,7 +762,16 @@ def serve(
         raise VeilleError("--workers needs a system that can fork (Linux, macOS)")
     try:
         run_server(
-            directory, host, port, threads, cors_origins, workers, allowed_hosts, token, time_limit
+            directory,
+            host,
+            port,
+            threads,
+            cors_origins,
+            workers,
+            allowed_hosts,
+            token,
+            time_limit,
+            public_url,
         )
     except OSError as exc:
         raise VeilleError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

@@ -74,6 +74,7 @@ def serve(
     allowed_hosts: Iterable[str] = (),
     token: str | None = None,
     time_limit: float = SERVER_SEARCH_SECONDS,
+    public_url: str = "",
 ) -> None:
     """Serve until interrupted. Prints the address it listens on to stderr.
 
@@ -93,7 +94,14 @@ def serve(
         print("veille: requests must carry the token in X-Veille-Token", file=sys.stderr)
     sys.stderr.flush()
     build_app = functools.partial(
-        make_app, index_dir, cors_origins, hosts, token, time_limit, search_slots=threads
+        make_app,
+        index_dir,
+        cors_origins,
+        hosts,
+        token,
+        time_limit,
+        search_slots=threads,
+        public_url=public_url,
     )
     if workers <= 1:
         _run(sock, build_app, threads)

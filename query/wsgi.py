@@ -45,6 +45,7 @@ from .limits import SERVER_MAX_LIMIT as MAX_LIMIT
 from .limits import SERVER_MAX_PAGE as MAX_PAGE
 from .matching import MATCH_MODES
 from .parser import QueryError, parse_query
+from .public import PUBLIC_URL_ENV, PublicPaths
 from .related import UnknownDocument, related
 from .search import SORTS, Options, SearchResult, run_search
 from .searchers import SearcherPool
@@ -61,6 +62,7 @@ MIN_TOKEN_CHARS = 16
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 DEFAULT_LIMIT = 10
 SLOT_WAIT_SECONDS = 1.0  # a search waits this long for a free slot, then gets 503
+MAX_WARNED_ORIGINS = 100  # refused origins logged, at most (a bound on the log's growth)
 MAX_COMPLETIONS = 20
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 ASSETS = {
@@ -164,6 +166,8 @@ class SearchApp:
         self.pool = SearcherPool(self.index_dir)
         self.offsets = TermOffsets()
         self.time_limit = SERVER_SEARCH_SECONDS  # each request's budget (see query/budget.py)
+        self.public_url = ""  # where the indexed folder's files are published, if anywhere
+        self._warned_origins: set[str] = set()  # refused origins already logged
         # Searches running at once (the server's threads but those kept for /healthz and
         # the assets); None: no bound (an application not run by `veille serve`).
         self.search_slots: threading.BoundedSemaphore | None = None
@@ -268,10 +272,14 @@ class SearchApp:
         limit = _int_param(params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
         started = time.perf_counter()
         current = self._current()
+        paths = self._paths(current)
         try:
-            result = related(current.searcher, key, limit, time_limit=self.time_limit)
-        except UnknownDocument as exc:
-            raise HTTPError(404, str(exc)) from None
+            result = related(current.searcher, paths.private(key), limit, self.time_limit)
+        except UnknownDocument:
+            message = f"no document {key!r} in the index (use a path a search returned)"
+            raise HTTPError(404, message) from None
+        result.id = paths.public(result.id)
+        result.hits = [paths.hit(hit) for hit in result.hits]
         took = (time.perf_counter() - started) * 1000
         return {**result.as_json(), "took_ms": round(took, 2)}
 
@@ -294,10 +302,13 @@ class SearchApp:
         if not path:
             raise HTTPError(400, "missing document: add ?path=...")
         current = self._current()
-        docnum = current.searcher.document_number(path=path)
+        paths = self._paths(current)
+        docnum = current.searcher.document_number(path=paths.private(path))
         if docnum is None:
             raise HTTPError(404, "no such document in the index")
-        fields = current.searcher.stored_fields(docnum)
+        fields = dict(current.searcher.stored_fields(docnum))
+        fields["url"] = paths.url(fields["path"], fields.get("url") or "")
+        fields["path"] = paths.public(fields["path"])
         whole = whole_body(current.searcher.reader(), docnum, fields)
         starts = pages.part_starts(whole)
         part = _int_param(params, "part", 1, len(starts))
@@ -340,6 +351,10 @@ class SearchApp:
         except StoreError as exc:
             raise HTTPError(503, str(exc)) from None
 
+    def _paths(self, current) -> PublicPaths:
+        """How this commit's documents are named to readers (see query/public.py)."""
+        return PublicPaths.of(current.searcher, self.public_url)
+
     def _search(
         self, query: str, limit: int, page: int, options: Options
     ) -> tuple[SearchResult, float]:
@@ -358,6 +373,8 @@ class SearchApp:
             )
         except QueryError as exc:
             raise HTTPError(400, str(exc)) from None
+        paths = self._paths(current)
+        result.hits = [paths.hit(hit) for hit in result.hits]
         return result, (time.perf_counter() - started) * 1000
 
     def _check_host(self, environ: dict) -> None:
@@ -387,7 +404,23 @@ class SearchApp:
         origin = environ.get("HTTP_ORIGIN")
         if origin and origin.rstrip("/") in self.cors_origins:
             return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+        if origin:
+            self._warn_refused(origin)
         return [("Vary", "Origin")]
+
+    def _warn_refused(self, origin: str) -> None:
+        """Log once per origin that its pages cannot search, and how to allow them: the
+        browser hides the reason from the page, so the admin reads it here."""
+        if origin in self._warned_origins or len(self._warned_origins) >= MAX_WARNED_ORIGINS:
+            return
+        self._warned_origins.add(origin)
+        shown = re.sub(r"[^\x21-\x7e]", "?", origin[:200])  # an origin is ASCII
+        log.warning(
+            "refused a request from pages of %s (not an allowed origin): "
+            "allow them with --cors-origin %s",
+            shown,
+            shown,
+        )
 
     def _preflight(self, environ: dict, start_response: StartResponse, cors) -> list[bytes]:
         allowed = any(name == "Access-Control-Allow-Origin" for name, _ in cors)
@@ -516,6 +549,7 @@ def make_app(
     token: str | None = None,
     time_limit: float = SERVER_SEARCH_SECONDS,
     search_slots: int | None = None,
+    public_url: str = "",
 ) -> SearchApp:
     """Build the application for the index at ``index_dir`` (default: the per-user index);
     ``time_limit`` is the seconds one request may take (its budget), ``search_slots`` how
@@ -523,6 +557,7 @@ def make_app(
     directory = Path(index_dir) if index_dir else default_index_dir()
     app = SearchApp(directory, cors_origins, allowed_hosts, token)
     app.time_limit = time_limit
+    app.public_url = public_url
     if search_slots:
         app.search_slots = threading.BoundedSemaphore(search_slots)
     return app
@@ -534,7 +569,13 @@ def app_from_environment() -> SearchApp:
     hosts = os.environ.get(HOSTS_ENV, "").replace(",", " ").split()
     token_file = os.environ.get(TOKEN_ENV)
     token = read_token(token_file) if token_file else None
-    return make_app(os.environ.get(INDEX_ENV) or None, origins, [*LOOPBACK_HOSTS, *hosts], token)
+    return make_app(
+        os.environ.get(INDEX_ENV) or None,
+        origins,
+        [*LOOPBACK_HOSTS, *hosts],
+        token,
+        public_url=os.environ.get(PUBLIC_URL_ENV, ""),
+    )
 
 
 application = app_from_environment()

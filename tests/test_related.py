@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 from click.testing import CliRunner
@@ -61,11 +62,16 @@ def test_the_http_api(mixed):
     app = TestApp(make_app(mixed))
     doc_id = str((SIMILAR / "kharkiv-drones-mars.txt").resolve())
     data = app.get("/related", {"id": doc_id, "limit": 3}).json
-    assert data["id"] == doc_id and len(data["hits"]) == 3
+    # ids are paths inside the indexed folders, never the server's own
+    assert data["id"].endswith("similar-distinct/kharkiv-drones-mars.txt")
+    assert not data["id"].startswith("/") and len(data["hits"]) == 3
+    assert app.get("/related", {"id": data["id"], "limit": 3}).json == {**data, "took_ms": ANY}
     assert Path(data["hits"][0]["path"]).name == "kharkiv-drones-mai.txt"
     assert app.get("/related", status=400).json["error"].startswith("missing document")
     missing = app.get("/related", {"id": "/etc/passwd"}, status=404).json
-    assert missing["error"] == "no document '/etc/passwd' in the index (use its path or id)"
+    assert missing["error"] == (
+        "no document '/etc/passwd' in the index (use a path a search returned)"
+    )
 
 
 def test_a_document_is_named_by_its_file_name_or_a_path_relative_to_here(
