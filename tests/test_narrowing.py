@@ -117,8 +117,10 @@ def test_the_http_api_takes_the_same_options(dated):
         ({"facets": "yes"}, "facets must be 0 or 1"),
     ]:
         assert app.get("/search", {"q": "Kiev", **params}, status=400).json["error"] == error
-    page = app.get("/", {"q": "Kiev", "source": "x", "since": "2025-10-01"})
+    page = app.get("/", {"q": "Kiev", "since": "2025-10-01"})
     assert "1 result" in page.text and "Київ у жовтні" in page.text
+    page = app.get("/", {"q": "Kiev", "source": "x", "since": "2025-10-01"})
+    assert "No results" in page.text  # the page filters by source too
 
 
 def test_pages_show_source_date_and_only_web_links(dated):
