@@ -191,7 +191,8 @@ def stream_jsonl(
                 if number % PROGRESS_LINES == 0:
                     lines_read(number)
                 warnings: list[str] = []
-                article = json_line_article(number, _decode_line(raw, number, warnings), warnings)
+                line = _decode_line(raw, number, warnings).rstrip("\r\n")
+                article = json_line_article(number, line, warnings)
                 if isinstance(article, Article):
                     found = True
                     yield make_document(article, file, info, warnings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -145,15 +146,31 @@ def read_html(data: bytes) -> Article:
         raise Unreadable(f"cannot parse the page: {type(exc).__name__}") from None
     if found is None or not (found.text or found.title):
         raise Unreadable("no article text found in the page")
-    body = found.text or ""
-    title = found.title or body.strip().splitlines()[0]
+    body = (found.text or "").strip()
+    title = (found.title or body.splitlines()[0]).strip()
     return Article(
-        title.strip(),
-        body.strip(),
+        title,
+        without_title_line(body, title),
         found.sitename or found.hostname,
         found.url,
         found.date,
     )
+
+
+def without_title_line(body: str, title: str) -> str:
+    """``body`` without a first line that is the title again (trafilatura keeps the
+    page's ``<h1>`` in the text), compared regardless of case and spacing."""
+    first, _, rest = body.partition("\n")
+    return rest.strip() if same_words(first, title) else body
+
+
+def same_words(a: str, b: str) -> bool:
+    """Whether two lines read the same, case, spacing and Unicode forms aside."""
+    return _folded(a) == _folded(b)
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
@@ -161,8 +178,10 @@ def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
     records: list[tuple[str, object]] = []
     problems: list[str] = []
     if lines:
-        for number, line in enumerate(text.splitlines(), start=1):
-            found = json_line(number, line)
+        # Lines end at "\n" only: JSON text may hold U+2028 or U+0085 unescaped, where
+        # str.splitlines() would cut a record in two (the streamed reader splits the same).
+        for number, line in enumerate(text.split("\n"), start=1):
+            found = json_line(number, line.rstrip("\r"))
             if isinstance(found, str):
                 problems.append(found)
             elif found is not None:
@@ -171,7 +190,7 @@ def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
         try:
             data = json.loads(text)
         except ValueError as exc:
-            raise Unreadable(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+            raise Unreadable(f"not valid JSON: {json_problem(exc, in_line=False)}") from None
         except RecursionError:
             raise Unreadable(TOO_DEEP) from None
         data = data if isinstance(data, list) else [data]
@@ -190,6 +209,16 @@ def read_json(text: str, lines: bool) -> tuple[list[Article], list[str]]:
     if not articles:
         raise Unreadable("no article records (objects with a title or a body)")
     return articles, problems
+
+
+def json_problem(exc: ValueError, in_line: bool) -> str:
+    """What json found wrong, with where: 'Expecting value at line 3, column 12 (char 40)';
+    ``in_line`` leaves the line out (a JSON Lines record is one line)."""
+    if not isinstance(exc, json.JSONDecodeError):
+        return str(exc).split("; use sys.", 1)[0]  # a number too long to read, for one
+    where = f"column {exc.colno}" if in_line else f"line {exc.lineno}, column {exc.colno}"
+    at = " " if exc.msg.endswith(" at") else " at "  # "Unterminated string starting at"
+    return f"{exc.msg}{at}{where} (char {exc.pos})"
 
 
 TOO_DEEP = "lists and objects nested too deeply to read"
@@ -257,7 +286,7 @@ def json_line(number: int, line: str) -> tuple[str, object] | str | None:
     try:
         record = json.loads(line)
     except ValueError as exc:
-        return f"line {number} skipped, not JSON: {exc.msg}"
+        return f"line {number} skipped, not JSON: {json_problem(exc, in_line=True)}"
     except RecursionError:
         return f"line {number} skipped, {TOO_DEEP}"
     return f"line {number}", without_surrogates(record) if SURROGATE_ESCAPE.search(line) else record

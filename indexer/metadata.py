@@ -35,13 +35,37 @@ def file_date(mtime: float) -> datetime:
     return datetime.fromtimestamp(mtime, timezone.utc).replace(tzinfo=None)
 
 
+HOST_NAME = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+
+
 def source_name(source: str | None, url: str | None) -> str:
-    """The source as filters use it: lower case, without 'www.'; from the URL's host if need be."""
+    """The source as shown: the site's own spelling ('Kyiv Independent'), else the host of
+    its URL; a host name (its URL's or one given as the source) in lower case, without
+    'www.'."""
     name = (source or "").strip()
     if not name and url:
         name = urlsplit(url if "//" in url else f"//{url}").hostname or ""
-    name = name.lower()
-    return name[4:] if name.startswith("www.") else name
+    if HOST_NAME.fullmatch(name):
+        name = name.lower()
+    return name[4:] if name[:4].lower() == "www." else name
+
+
+def source_key(name: str) -> str:
+    """The source as filters compare it (``source:``, ``&source=``): in lower case, as the
+    indexed ``source`` field holds it (whoosh's LowercaseFilter)."""
+    return source_name(name, None).lower()
+
+
+def one_spelling_each(counts: dict[str, int]) -> dict[str, int]:
+    """Counts by source with the spellings of one source ('Le Journal', 'le journal')
+    added up under its most common one (on a tie, one with capitals)."""
+    groups: dict[str, dict[str, int]] = {}
+    for name, n in counts.items():
+        groups.setdefault(source_key(name) if name else name, {})[name] = n
+    return {
+        max(spellings, key=lambda s: (spellings[s], not s.islower(), s)): sum(spellings.values())
+        for spellings in groups.values()
+    }
 
 
 @lru_cache(maxsize=1)

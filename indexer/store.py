@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import whoosh.codec.base
 from whoosh import index as whoosh_index
+from whoosh.analysis import IDTokenizer, LowercaseFilter
 from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.columns import CompressedBytesColumn, TranslatingColumnReader
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
@@ -23,13 +24,15 @@ from whoosh.reading import SegmentReader
 from .analysis import ANALYSIS_VERSION, VeilleAnalyzer, data_fingerprint
 from .lexicon import WordCounts, remove_old_vocabularies, vocabulary_path
 from .locations import INDEX_ENV, default_index_dir  # noqa: F401  (re-exported)
+from .metadata import one_spelling_each
 
 if TYPE_CHECKING:  # reading files is for indexing only: a search does not import it
     from .documents import Document, FileInfo
 
 META_FILE = "veille.json"
-SCHEMA_VERSION = 6  # 2: metadata, per-file change information; 3: stories; 5: vocabulary file;
-# 6: a long body's stored text split (STORED_BODY_CHARS), dates read from names and text
+SCHEMA_VERSION = 7  # 2: metadata, per-file change information; 3: stories; 5: vocabulary file;
+# 6: a long body's stored text split (STORED_BODY_CHARS), dates read from names and text;
+# 7: sources stored in their own spelling, indexed in lower case
 
 # The stored ``body`` holds a document's first characters, all that snippets, related
 # articles and the leading text read; the rest is in the ``body_rest`` column, read
@@ -164,7 +167,8 @@ def make_schema(analyzer: VeilleAnalyzer) -> Schema:
         file=ID(stored=True, sortable=True),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
         body=TEXT(analyzer=analyzer, stored=True),
-        source=ID(stored=True, sortable=True),
+        # shown as the site spells it, indexed in lower case: filters ignore case
+        source=ID(stored=True, sortable=True, analyzer=IDTokenizer() | LowercaseFilter()),
         language=ID(stored=True, sortable=True),
         date=DATETIME(stored=True, sortable=True),
         month=ID(sortable=True),  # "2025-08": facet counts by month
@@ -603,7 +607,7 @@ def index_stats(directory: Path) -> dict:
     rows = column_rows(ix, "file", "source", "language", "date")
     documents = len(rows)
     files = {file for file, _, _, _ in rows}
-    sources = Counter(source or "(none)" for _, source, _, _ in rows)
+    sources = Counter(one_spelling_each(Counter(source or "(none)" for _, source, _, _ in rows)))
     languages = Counter(language or "(unknown)" for _, _, language, _ in rows)
     days = [day for _, _, _, day in rows if day is not None]
     first, last = (min(days), max(days)) if days else (None, None)

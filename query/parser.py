@@ -31,7 +31,7 @@ from itertools import islice, product
 from whoosh import query as wq
 
 from veille.indexer.analysis import VeilleAnalyzer
-from veille.indexer.metadata import source_name
+from veille.indexer.metadata import source_key
 
 from .limits import MAX_QUERY_CHARS
 from .phrase import FastPhrase
@@ -460,12 +460,12 @@ def _operand(lx: Lexeme | None) -> bool:
 
 
 def _filter(name: str, value: str) -> wq.Query | None:
-    """``source:cbc.ca`` or ``lang:fr``: the stored value, as the indexer wrote it."""
+    """``source:cbc.ca`` or ``lang:fr``: the indexed value (in lower case)."""
     value = value.strip()
     if not value:
         return None
     field = FILTERS[name]
-    value = source_name(value, None) if field == "source" else value.lower()
+    value = source_key(value) if field == "source" else value.lower()
     return wq.Term(field, value, boost=0.0)  # narrows, never ranks
 
 

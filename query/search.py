@@ -15,6 +15,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from veille.indexer.analysis import VeilleAnalyzer
+from veille.indexer.metadata import one_spelling_each, source_key
 from veille.indexer.store import index_analyzer
 
 from .budget import UNLIMITED, Budget
@@ -50,7 +51,7 @@ class Options:
             end = datetime.combine(self.until, day_time.max) if self.until else None
             narrow.append(wq.DateRange("date", start, end, boost=0.0))
         if self.source:
-            narrow.append(wq.Term("source", self.source.strip().lower(), boost=0.0))
+            narrow.append(wq.Term("source", source_key(self.source), boost=0.0))
         return None if not narrow else narrow[0] if len(narrow) == 1 else wq.And(narrow)
 
 
@@ -565,6 +566,7 @@ def _merge_facets(tiers: list[dict[str, dict[str, int]]]) -> dict[str, dict[str,
         for name, counts in tier.items():
             for key, n in counts.items():
                 out[name][key] = out[name].get(key, 0) + n
+    out["source"] = one_spelling_each(out["source"])
     return {name: sorted_counts(name, counts) for name, counts in out.items()}
 
 

@@ -65,9 +65,10 @@ def test_a_streamed_export_is_indexed_whole_with_its_bad_lines_named(tmp_path, s
     assert open_index(tmp_path / "ix").doc_count() == 2_998
     assert found(tmp_path / "ix", "numéro2999") == ["notes.jsonl#line-2999"]
     assert warnings == [
-        f"{export}: line 7 skipped, not JSON: Expecting property name enclosed in double quotes",
+        f"{export}: line 7 skipped, not JSON: Expecting property name enclosed in double quotes "
+        "at column 2 (char 1)",
         f"{export}: line 2500 skipped, not JSON: Expecting property name enclosed in double "
-        "quotes",
+        "quotes at column 2 (char 1)",
     ]
     assert (0, 1, "notes.jsonl: 2,000 lines") in calls  # progress within the one file
     assert calls[-1] == (1, 1)
