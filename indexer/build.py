@@ -27,6 +27,7 @@ from .store import (
     StoreError,
     create_index,
     describe_write_error,
+    holds_demonstration,
     holds_something,
     index_analyzer,
     index_exists,
@@ -61,6 +62,7 @@ class IndexSummary:
     documents: int = 0  # in the index after the run
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    demonstration_removed: bool = False  # the bundled articles made way for the files indexed
 
     def line(self) -> str:
         files = ", ".join(
@@ -89,6 +91,7 @@ def index_paths(
     procs: int | None = None,
     progress: Progress | None = None,
     follow_links: bool = False,
+    demonstration: bool = False,
 ) -> IndexSummary:
     """Bring the index at ``directory`` up to date with the article files under ``paths``.
 
@@ -101,6 +104,11 @@ def index_paths(
     ``procs`` processes analyse the documents (default: one, or up to four for
     large runs). ``progress`` is called as files are done. Files that links lead
     to outside the folders of ``paths`` are skipped unless ``follow_links``.
+
+    ``demonstration`` says ``paths`` are the bundled articles, indexed by veille on
+    first use: the index is marked as holding only them, and is left alone if it
+    already holds the user's files. An index so marked is replaced by the first
+    files the user indexes into it (``summary.demonstration_removed``).
     """
     started = time.perf_counter()
     summary = IndexSummary()
@@ -117,6 +125,7 @@ def index_paths(
                 procs,
                 progress,
                 follow_links,
+                demonstration,
             )
             summary.documents = open_index(directory).doc_count()
     except OSError as exc:
@@ -135,6 +144,7 @@ def _index(
     procs: int | None,
     progress: Progress | None,
     follow_links: bool,
+    demonstration: bool = False,
 ) -> None:
     def note(message: str) -> None:
         message = printable(message)  # a file name that is not UTF-8
@@ -151,12 +161,17 @@ def _index(
         note(f"{link}: skipped, a link to {target}, outside the folders indexed (--follow-links)")
 
     recover_interrupted_swap(directory)
+    exists = index_exists(directory)
+    if exists and holds_demonstration(directory):
+        rebuild = True  # the bundled articles make way for the user's files (or are indexed anew)
+        summary.demonstration_removed = not demonstration
+    elif exists and demonstration:
+        return  # the user's own index: the bundled articles stay out of it
     found = find_files(paths, unlisted, follow_links, outside)
     files = without_index_files(directory, paths, found)
     if procs is None:
         procs = default_procs(len(files))
     reading = Reading(files, summary, note, progress)
-    exists = index_exists(directory)
     if exists and not rebuild:
         ix = open_index(directory)
         current = index_analyzer(ix)
@@ -188,7 +203,7 @@ def _index(
             analyzer = build_analyzer()
         fresh = sibling(directory, "new")
         try:
-            ix = create_index(fresh, analyzer)
+            ix = create_index(fresh, analyzer, demonstration)
             documents = with_stories(reading.documents(files, {}), StoryFinder(), analyzer)
             summary.indexed = write_changes(ix, documents, procs=procs, new=True)
             replace_index(fresh, directory)

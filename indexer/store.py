@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # reading files is for indexing only: a search does not impor
     from .documents import Document, FileInfo
 
 META_FILE = "veille.json"
+# The meta file's flag of an index that veille filled with the bundled articles on first use.
+DEMONSTRATION = "demonstration"
 SCHEMA_VERSION = 7  # 2: metadata, per-file change information; 3: stories; 5: vocabulary file;
 # 6: a long body's stored text split (STORED_BODY_CHARS), dates read from names and text;
 # 7: sources stored in their own spelling, indexed in lower case
@@ -250,7 +252,7 @@ def index_exists(directory: Path) -> bool:
 def open_index(directory: Path) -> Index:
     """Open an existing veille index, or raise StoreError saying what is wrong."""
     if not directory.exists():
-        raise StoreError(f"no index at {directory}: run `veille index` first")
+        raise StoreError(f"no index at {directory}: run `veille index PATH...` first")
     if not index_exists(directory):
         raise StoreError(f"{directory} is not a veille index")
     _check_meta(directory)
@@ -282,23 +284,45 @@ def _check_meta(directory: Path) -> None:
         )
 
 
-def create_index(directory: Path, analyzer: VeilleAnalyzer) -> Index:
-    """Create an empty index; refuse to overwrite a folder that holds something else."""
+def read_meta(directory: Path) -> dict:
+    """The index's meta file as a dict; empty if it is missing or unreadable."""
+    try:
+        meta = json.loads((directory / META_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def holds_demonstration(directory: Path) -> bool:
+    """Whether the index at ``directory`` holds only the bundled articles, indexed there by
+    veille on first use (not by the user): the first files the user indexes replace them."""
+    return index_exists(directory) and read_meta(directory).get(DEMONSTRATION) is True
+
+
+def is_current(directory: Path) -> bool:
+    """Whether the index at ``directory`` was built by this version of veille and its tables."""
+    try:
+        _check_meta(directory)
+    except StoreError:
+        return False
+    return True
+
+
+def create_index(directory: Path, analyzer: VeilleAnalyzer, demonstration: bool = False) -> Index:
+    """Create an empty index; refuse to overwrite a folder that holds something else.
+    ``demonstration`` marks it as holding only the bundled articles."""
     if holds_something(directory) and not index_exists(directory):
         raise StoreError(f"{directory} exists and is not a veille index; not touching it")
     directory.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(directory), make_schema(analyzer))
-    (directory / META_FILE).write_text(
-        json.dumps(
-            {
-                "analysis_version": ANALYSIS_VERSION,
-                "schema_version": SCHEMA_VERSION,
-                "analysis_data": data_fingerprint(),
-            }
-        )
-        + "\n",
-        "utf-8",
-    )
+    meta = {
+        "analysis_version": ANALYSIS_VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "analysis_data": data_fingerprint(),
+    }
+    if demonstration:
+        meta[DEMONSTRATION] = True
+    (directory / META_FILE).write_text(json.dumps(meta) + "\n", "utf-8")
     return ix
 
 

@@ -93,6 +93,56 @@ def resolve_index(index_dir: Path | None) -> Path:
     return (index_dir or default_index_dir()).expanduser()
 
 
+def index_named_on_command_line() -> bool:
+    """Whether --index was given on the command line (rather than by VEILLE_INDEX)."""
+    source = click.get_current_context().get_parameter_source("index_dir")
+    return source is click.core.ParameterSource.COMMANDLINE
+
+
+def index_command(index_dir: Path | None) -> str:
+    """The `veille index` command line that fills the index folder the user chose."""
+    if index_dir is not None and index_named_on_command_line():
+        import shlex
+
+        return f"veille index --index {shlex.quote(str(index_dir))} PATH..."
+    return "veille index PATH..."
+
+
+def require_index(index_dir: Path | None) -> Path:
+    """The index folder; a VeilleError naming it, and how to fill it, if it holds nothing yet.
+    Only `veille search` fills the default folder with the bundled articles on first use."""
+    from veille.indexer.store import holds_something, index_exists
+
+    directory = resolve_index(index_dir)
+    if index_exists(directory) or holds_something(directory):
+        return directory  # an index, or something else that opening it will name
+    named = str(directory)
+    if index_dir is not None and not index_named_on_command_line():
+        named += f" ({INDEX_ENV})"
+    raise VeilleError(f"no index at {named}: run `{index_command(index_dir)}` first")
+
+
+def index_bundled_articles_if_new(directory: Path) -> None:
+    """Fill the default index folder with the bundled articles if it holds nothing yet (or
+    holds them as indexed by another version of veille), saying so on stderr."""
+    from veille.corpus import CORPUS_DIR
+    from veille.indexer.build import index_paths
+    from veille.indexer.store import holds_demonstration, holds_something, index_exists, is_current
+
+    if not index_exists(directory) and not holds_something(directory):
+        click.echo(
+            f"No index at {terminal_safe(str(directory))} yet: indexing the bundled articles "
+            "(the first `veille index PATH...` replaces them with your files).",
+            err=True,
+        )
+    elif holds_demonstration(directory) and not is_current(directory):
+        click.echo("Indexing the bundled articles again for this version of veille.", err=True)
+    else:
+        return
+    summary = index_paths(directory, [CORPUS_DIR], warn=warn, demonstration=True)
+    click.echo(summary.line(), err=True)
+
+
 def load_table(path: Path | None) -> str | None:
     if path is None:
         return None
@@ -217,22 +267,24 @@ def index(
     follow_links,
     as_json,
 ):
-    """Index article files and folders of them (the bundled articles if no PATH).
+    """Index article files and folders of them.
 
     Reads .txt, .md, .html/.htm, and .json/.jsonl exports (one article per
     record). Run it again on the same folders to bring the index up to date:
     only new and changed files are read, and documents of deleted files are
     removed. Page leftovers (breadcrumbs, bylines, share and comment blocks,
     footers) are left out of the text. A progress bar shows on a terminal once
-    a run has lasted half a second (--progress-after).
+    a run has lasted half a second (--progress-after). The first run into the
+    default index replaces the bundled articles `veille search` put there.
     """
-    from veille.corpus import CORPUS_DIR
     from veille.indexer.build import index_paths
     from veille.indexer.store import StoreError
 
     directory = resolve_index(index_dir)
     analyzer = make_analyzer(synonyms, variants, no_default_synonyms, no_default_variants)
-    targets = list(paths) or [CORPUS_DIR]
+    if not paths:
+        raise VeilleError(f"give the files or folders to index: {index_command(index_dir)}")
+    targets = list(paths)
     bar = ProgressBar(progress_after)
     try:
         with stopped_by_signals() as received:
@@ -255,6 +307,10 @@ def index(
         raise VeilleError(f"cannot write the index at {directory}: {exc.strerror or exc}") from None
     finally:
         bar.close()
+    if summary.demonstration_removed:
+        click.echo(
+            "the bundled articles were removed from the index: it now holds your files", err=True
+        )
     if as_json:
         data = {"index": str(directory), **summary.as_json(), "warnings": summary.warnings}
         click.echo(json_text(data))
@@ -437,10 +493,10 @@ def search_command(
     to the score. Use "quoted phrases" (required), +word (required), OR, NOT
     or -word, parentheses, title:word, word* for a prefix, and source:cbc.ca or
     lang:en to keep one source or language. Exit status: 0 with hits, 1 with
-    none, 2 on an error. With no index yet, the bundled articles are indexed
-    first.
+    none, 2 on an error. With no index yet in the default folder (no --index
+    nor VEILLE_INDEX), the two bundled articles are indexed there first.
     """
-    from veille.indexer.store import StoreError, holds_something, index_exists, open_index
+    from veille.indexer.store import StoreError, open_index
 
     from .parser import QueryError
     from .search import Options, question_mark, search
@@ -459,17 +515,9 @@ def search_command(
     )
     directory = resolve_index(index_dir)
     try:
-        if not index_exists(directory) and not holds_something(directory):
-            from veille.corpus import CORPUS_DIR
-            from veille.indexer.build import index_paths
-
-            click.echo(
-                f"No index at {terminal_safe(str(directory))} yet: indexing the bundled articles.",
-                err=True,
-            )
-            summary = index_paths(directory, [CORPUS_DIR], warn=warn)
-            click.echo(summary.line(), err=True)
-        ix = open_index(directory)
+        if index_dir is None:
+            index_bundled_articles_if_new(directory)
+        ix = open_index(require_index(index_dir))
         seconds = time_limit or CLI_SEARCH_SECONDS
         result = search(ix, text, limit=limit, page=page, time_limit=seconds, options=options)
     except (StoreError, QueryError) as exc:
@@ -545,7 +593,7 @@ def related_command(document, index_dir, limit, as_json):
     from .search import open_searcher
 
     try:
-        ix = open_index(resolve_index(index_dir))
+        ix = open_index(require_index(index_dir))
         with open_searcher(ix) as searcher:
             key = document_key(searcher, document)
             result = related(searcher, key, limit, time_limit=CLI_SEARCH_SECONDS)
@@ -574,7 +622,7 @@ def stats(index_dir, as_json):
     was last updated."""
     from veille.indexer.store import StoreError, index_stats
 
-    directory = resolve_index(index_dir)
+    directory = require_index(index_dir)
     try:
         figures = index_stats(directory)
     except StoreError as exc:
@@ -622,9 +670,10 @@ def analyze(
 ):
     """Show the tokens the analysis chain makes of TEXT, to see why something matches.
 
-    Uses the chain the index was built with (or the default chain if there is
-    no index). Tokens on the same position are synonyms of each other; each says
-    where it comes from: word, spelling rule, variant table or synonym table.
+    Uses the chain the index was built with (or the default chain if the
+    default index folder holds no index yet). Tokens on the same position are
+    synonyms of each other; each says where it comes from: word, spelling rule,
+    variant table or synonym table.
     """
     from veille.indexer.analysis import build_analyzer
     from veille.indexer.store import StoreError, index_analyzer, index_exists, open_index
@@ -634,7 +683,8 @@ def analyze(
     if analyzer is None:
         directory = resolve_index(index_dir)
         try:
-            analyzer = index_analyzer(open_index(directory)) if index_exists(directory) else None
+            if index_dir is not None or index_exists(directory):
+                analyzer = index_analyzer(open_index(require_index(index_dir)))
         except StoreError as exc:
             raise VeilleError(str(exc)) from None
         analyzer = analyzer or build_analyzer()
@@ -753,7 +803,7 @@ def serve(
 
     from .serve import serve as run_server
 
-    directory = resolve_index(index_dir)
+    directory = require_index(index_dir)
     try:
         open_index(directory).close()
     except StoreError as exc:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from veille.corpus import CORPUS_DIR
 from veille.query.cli import cli
 
 from .conftest import json_hits, veille_command, write_articles
@@ -104,9 +105,8 @@ def test_malformed_syntax_is_searched_as_words(run, query):
 
 
 def test_search_builds_the_bundled_index_when_there_is_none(tmp_path):
-    result = CliRunner().invoke(
-        cli, ["search", "Kiev"], env={"VEILLE_INDEX": str(tmp_path / "new")}
-    )
+    env = {"VEILLE_INDEX": None, "XDG_DATA_HOME": str(tmp_path / "data")}
+    result = CliRunner().invoke(cli, ["search", "Kiev"], env=env)
     assert result.exit_code == 0
     assert "indexing the bundled articles" in result.stderr
     assert "1 match" in result.stdout and "+1 other version" in result.stdout
@@ -145,11 +145,6 @@ def test_index_command_json(tmp_path):
     assert (data["indexed"], data["skipped"]) == (1, 0)
 
 
-def test_index_without_paths_indexes_the_bundled_corpus(tmp_path):
-    result = CliRunner().invoke(cli, ["index", "--index", str(tmp_path / "ix")])
-    assert result.stdout.startswith("files: 2 added, 0 updated, 0 removed, 0 unchanged, 0 skipped;")
-
-
 def test_index_with_a_missing_path_exits_2(tmp_path):
     result = CliRunner().invoke(cli, ["index", "--index", str(tmp_path / "ix"), "nope"])
     assert result.exit_code == 2 and "does not exist" in result.stderr
@@ -159,7 +154,7 @@ def test_a_malformed_synonym_file_is_reported_with_its_line(tmp_path):
     bad = tmp_path / "syn.txt"
     bad.write_text("otan, nato\nkiev\n")
     result = CliRunner().invoke(
-        cli, ["index", "--index", str(tmp_path / "ix"), "--synonyms", str(bad)]
+        cli, ["index", "--index", str(tmp_path / "ix"), "--synonyms", str(bad), str(CORPUS_DIR)]
     )
     assert result.exit_code == 2
     assert f"{bad}, line 2" in result.stderr
@@ -171,13 +166,15 @@ def test_a_synonym_file_adds_to_the_shipped_one_unless_told_not_to(tmp_path):
     syn.write_text("Carney, premier ministre canadien\n")
     runner = CliRunner()
     ix = str(tmp_path / "ix")
-    assert runner.invoke(cli, ["index", "--index", ix, "--synonyms", str(syn)]).exit_code == 0
+    indexed = runner.invoke(cli, ["index", "--index", ix, "--synonyms", str(syn), str(CORPUS_DIR)])
+    assert indexed.exit_code == 0
     hits = runner.invoke(
         cli, ["search", "--index", ix, "--json", "--no-collapse", "premier ministre canadien"]
     )
     assert set(json_hits(hits)) == {R, C}
     assert runner.invoke(cli, ["search", "--index", ix, "NATO"]).exit_code == 0  # OTAN, shipped
     only = ["index", "--rebuild", "--index", ix, "--synonyms", str(syn), "--no-default-synonyms"]
+    only.append(str(CORPUS_DIR))
     assert runner.invoke(cli, only).exit_code == 0
     assert runner.invoke(cli, ["search", "--index", ix, "NATO"]).exit_code == 1
     assert runner.invoke(cli, ["search", "--index", ix, "premier ministre canadien"]).exit_code == 0
@@ -201,7 +198,7 @@ def test_a_variant_line_joins_a_spelling_to_a_shipped_group(tmp_path):
 def test_writing_into_a_folder_that_is_not_an_index_exits_2(tmp_path):
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.md").write_text("x")
-    result = CliRunner().invoke(cli, ["index", "--index", str(tmp_path / "mine")])
+    result = CliRunner().invoke(cli, ["index", "--index", str(tmp_path / "mine"), str(CORPUS_DIR)])
     assert result.exit_code == 2 and "not a veille index" in result.stderr
     result = CliRunner().invoke(cli, ["search", "--index", str(tmp_path / "mine"), "Kiev"])
     assert result.exit_code == 2 and "not a veille index" in result.stderr
@@ -237,7 +234,8 @@ def test_analyze_json_and_query_mode(run):
 
 def test_the_installed_command_runs_from_any_folder(tmp_path):
     exe = veille_command()
-    env = {**os.environ, "VEILLE_INDEX": str(tmp_path / "ix")}
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}  # the default index
+    env.pop("VEILLE_INDEX", None)
     env.pop("NO_COLOR", None)
     ok = subprocess.run(
         [exe, "search", "--json", "--no-collapse", "Київ"],

@@ -12,6 +12,7 @@ import whoosh.filedb.filestore
 from click.testing import CliRunner
 from webtest import TestApp
 
+from veille.corpus import CORPUS_DIR
 from veille.indexer.build import index_paths
 from veille.query.cli import cli
 from veille.query.wsgi import make_app
@@ -77,7 +78,7 @@ def test_a_damaged_index_is_reported_not_crashed_on(built):
     assert message.startswith(f"Error: cannot open the index at {built}")
 
 
-@pytest.mark.parametrize("command", [["search", "Kiev"], ["index"], ["serve"]])
+@pytest.mark.parametrize("command", [["search", "Kiev"], ["index", str(CORPUS_DIR)], ["serve"]])
 def test_a_folder_that_is_not_an_index_is_named(tmp_path, command):
     folder = tmp_path / "notes"
     write_articles(folder, {"mine.md": "keep me"})
