@@ -13,7 +13,7 @@ from veille.indexer.build import index_paths
 
 from ..conftest import BENCH  # noqa: F401  (puts bench/ on the path)
 
-# Measured (tracemalloc, 2,000 against 8,000 records): over 2,000 bytes a record
+# Measured (tracemalloc, 2,000 against 8,000 records): 9,000 bytes a record
 # before stories were kept compactly, 880 after (of which the open run of band keys,
 # copied as it grows, and Whoosh's columns and spilled runs).
 MAX_BYTES_PER_RECORD = 1_500
