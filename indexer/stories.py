@@ -76,32 +76,77 @@ def story_id(path: str) -> str:
     return hashlib.sha1(path.encode("utf-8")).hexdigest()[:16]
 
 
-
 # Each band's key is its two values, mixed with a number of the band's own so the
-# 64 bands share one table; two keys that meet by chance only make a candidate,
-# which is then compared on all 128 values.
-_BAND_SALT = np.random.RandomState(SEED + 1).randint(
-    0, np.iinfo(np.int64).max, size=BANDS, dtype=np.int64
-).astype(np.uint64)
+# 64 bands share one table, and hashed to 32 bits; two keys that meet by chance
+# only make a candidate, which is then compared on all 128 values.
+_BAND_SALT = (
+    np.random.RandomState(SEED + 1)
+    .randint(0, np.iinfo(np.int64).max, size=BANDS, dtype=np.int64)
+    .astype(np.uint64)
+)
+_KEY_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # multiply-shift hashing to 32 bits
+# Documents per block of kept signatures and per frozen run of band keys: slots
+# within a run are 16-bit, and a run is never copied again once full.
+BLOCK = 65_536
+
+
+def band_keys(sig: np.ndarray) -> np.ndarray:
+    """The 64 band keys (uint32) of a signature: each band's two values, hashed."""
+    pairs = sig.astype(np.uint64).reshape(BANDS, ROWS)
+    with np.errstate(over="ignore"):
+        mixed = (((pairs[:, 0] << np.uint64(32)) | pairs[:, 1]) ^ _BAND_SALT) * _KEY_MULTIPLIER
+    return (mixed >> np.uint64(32)).astype(np.uint32)
+
+
+class BandRun:
+    """The band keys of up to ``BLOCK`` consecutive slots: sorted 32-bit keys and the
+    16-bit offsets of their slots from ``first``, 6 bytes an entry."""
+
+    def __init__(self, first: int) -> None:
+        self.first = first
+        self.keys = np.empty(0, dtype=np.uint32)
+        self.offsets = np.empty(0, dtype=np.uint16)
+
+    def merge(self, keys: np.ndarray, slots: np.ndarray) -> None:
+        """Insert entries where they belong: the run is copied once, never sorted anew."""
+        order = np.argsort(keys, kind="stable")
+        keys, offsets = keys[order], (slots[order] - self.first).astype(np.uint16)
+        at = np.searchsorted(self.keys, keys, side="right")
+        self.keys = np.insert(self.keys, at, keys)
+        self.offsets = np.insert(self.offsets, at, offsets)
+
+    def find(self, keys: np.ndarray, out: set[int]) -> None:
+        """Add to ``out`` the slots that share one of ``keys``."""
+        starts = np.searchsorted(self.keys, keys, side="left")
+        ends = np.searchsorted(self.keys, keys, side="right")
+        hit = ends > starts
+        for start, end in zip(starts[hit].tolist(), ends[hit].tolist(), strict=True):
+            out.update((self.offsets[start:end].astype(np.int64) + self.first).tolist())
 
 
 class BandTable:
-    """The slots of the documents by band key: NumPy arrays sorted by key, and a
-    dict of the latest entries, merged into them every ``FLUSH_AT`` entries.
+    """The slots of the documents by band key: a ``BandRun`` per ``BLOCK`` slots, and a
+    dict of the latest entries, merged into the open run every ``FLUSH_AT`` entries.
 
-    At 100,000 documents the table holds 6.4 million entries: 12 bytes each here,
-    where a dict of Python ints took about 100 (the indexing process grew past
-    1 GiB)."""
+    At 1,000,000 documents the table holds 64 million entries: 6 bytes each here,
+    where 12 (64-bit keys, 32-bit slots in one array copied at every merge) made
+    indexing grow by 2.3 KB a document, and a dict of Python ints took about 100."""
 
-    FLUSH_AT = 262_144  # 4,096 documents
+    # 256 documents: the dict takes about 130 bytes an entry (33 MB at 4,096 documents),
+    # and merging copies the open run (at most 25 MB) in a few milliseconds.
+    FLUSH_AT = 16_384
+    RUN_SLOTS = BLOCK
 
     def __init__(self) -> None:
-        self.keys = np.empty(0, dtype=np.uint64)
-        self.slots = np.empty(0, dtype=np.uint32)
+        self.runs: list[BandRun] = []
         self.recent: dict[int, list[int]] = {}
         self._pending = 0
 
     def add(self, keys: np.ndarray, slot: int) -> None:
+        if self.runs and slot >= self.runs[-1].first + self.RUN_SLOTS:
+            self._flush()  # what is pending belongs to the run that is full
+        if not self.runs or slot >= self.runs[-1].first + self.RUN_SLOTS:
+            self.runs.append(BandRun(slot - slot % self.RUN_SLOTS))
         recent = self.recent
         for key in keys.tolist():
             found = recent.get(key)
@@ -114,26 +159,19 @@ class BandTable:
             self._flush()
 
     def _flush(self) -> None:
-        pairs = [(key, slot) for key, slots in self.recent.items() for slot in slots]
-        keys = np.array([k for k, _ in pairs], dtype=np.uint64)
-        slots = np.array([s for _, s in pairs], dtype=np.uint32)
-        order = np.argsort(keys, kind="stable")
-        keys, slots = keys[order], slots[order]
-        # Inserted where they belong: the arrays are copied once, never sorted anew.
-        at = np.searchsorted(self.keys, keys, side="right")
-        self.keys = np.insert(self.keys, at, keys)
-        self.slots = np.insert(self.slots, at, slots)
+        if self.recent:
+            recent = self.recent
+            keys = np.array([key for key, slots in recent.items() for _ in slots], np.uint32)
+            slots = np.array([slot for slots in recent.values() for slot in slots], np.int64)
+            self.runs[-1].merge(keys, slots)
         self.recent = {}
         self._pending = 0
 
     def find(self, keys: np.ndarray) -> set[int]:
         """The slots that share at least one of ``keys``."""
         out: set[int] = set()
-        starts = np.searchsorted(self.keys, keys, side="left")
-        ends = np.searchsorted(self.keys, keys, side="right")
-        hit = ends > starts
-        for start, end in zip(starts[hit].tolist(), ends[hit].tolist(), strict=True):
-            out.update(self.slots[start:end].tolist())
+        for run in self.runs:
+            run.find(keys, out)
         recent = self.recent
         for key in keys.tolist():
             found = recent.get(key)
@@ -142,48 +180,106 @@ class BandTable:
         return out
 
 
+class Blocks:
+    """A growing column of fixed-size rows, one NumPy array per ``BLOCK`` rows, so that
+    growing never copies what is kept."""
+
+    def __init__(self, width: int, dtype) -> None:
+        self.width, self.dtype = width, dtype
+        self.blocks: list[np.ndarray] = []
+
+    def set(self, row: int, value) -> None:
+        block, at = divmod(row, BLOCK)
+        while block >= len(self.blocks):
+            shape = (BLOCK, self.width) if self.width else (BLOCK,)
+            self.blocks.append(np.zeros(shape, dtype=self.dtype))
+        self.blocks[block][at] = value
+
+    def get(self, row: int):
+        return self.blocks[row // BLOCK][row % BLOCK]
+
+    def rows(self, rows: np.ndarray) -> np.ndarray:
+        """The rows at ``rows`` (in that order), gathered block by block."""
+        shape = (len(rows), self.width) if self.width else (len(rows),)
+        out = np.empty(shape, dtype=self.dtype)
+        which = rows // BLOCK
+        for block in np.unique(which).tolist():
+            mask = which == block
+            out[mask] = self.blocks[block][rows[mask] % BLOCK]
+        return out
+
+
+def path_hash(path: str) -> int:
+    """A 64-bit hash of a document's path, to find it again without keeping the path."""
+    digest = hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def estimated_similarity(matches: np.ndarray) -> np.ndarray:
+    """Jaccard similarity estimated from the count of equal low bytes of two signatures
+    (b-bit MinHash: unequal values share their low byte one time in 256)."""
+    chance = 1 / 256
+    return (matches / NUM_PERM - chance) / (1 - chance)
+
+
 class StoryFinder:
     """Assigns stories, remembering every signature it has seen.
 
-    Memory matters at 100,000 documents: signatures live in one growing array,
-    documents are numbered slots, and the 64 bands' keys are in one ``BandTable``.
+    Memory matters at 1,000,000 documents, so nothing is kept per document as a
+    Python object: a document is a numbered slot; its signature is kept as the
+    low byte of each value (b-bit MinHash, 128 bytes; the index stores all 32
+    bits); its story as a 64-bit number; its 64 band keys in the ``BandTable``
+    (384 bytes). Paths are kept only, as 64-bit hashes, for the documents
+    already indexed, which a new version replaces; the paths of one run differ.
     """
 
     def __init__(self, known: Iterable[tuple[str, str, bytes]] = ()):
         """``known``: (path, story, signature bytes) of the documents already indexed."""
         self.table = BandTable()
-        self.matrix = np.zeros((1024, NUM_PERM), dtype=np.uint32)
-        self.paths: list[str | None] = []  # slot -> path (None once forgotten)
-        self.stories: list[str] = []  # slot -> story
-        self.slots: dict[str, int] = {}  # path -> slot
+        self.signatures = Blocks(NUM_PERM, np.uint8)
+        self.story_numbers = Blocks(0, np.uint64)
+        self.alive = Blocks(0, np.bool_)
+        self.odd_stories: dict[int, str] = {}  # slot -> a story that is not 16 hex digits
+        self.count = 0
+        hashes, slots = [], []
         for path, story, raw in known:
             if raw:
-                self._remember(path, story, np.frombuffer(raw, dtype=np.uint32))
+                hashes.append(path_hash(path))
+                slots.append(self.count)
+                self._remember(story, np.frombuffer(raw, dtype=np.uint32))
+        order = np.argsort(np.array(hashes, dtype=np.uint64), kind="stable")
+        self.known_hashes = np.array(hashes, dtype=np.uint64)[order]
+        self.known_slots = np.array(slots, dtype=np.int64)[order]
 
-    @staticmethod
-    def _keys(sig: np.ndarray) -> np.ndarray:
-        pairs = sig.astype(np.uint64).reshape(BANDS, ROWS)
-        return ((pairs[:, 0] << np.uint64(32)) | pairs[:, 1]) ^ _BAND_SALT
+    def _remember(self, story: str, sig: np.ndarray) -> None:
+        slot = self.count
+        self.count += 1
+        self.signatures.set(slot, sig.astype(np.uint8))  # the low byte of each value
+        number = _story_number(story)
+        if number is None:
+            self.odd_stories[slot] = story
+            number = 0
+        self.story_numbers.set(slot, number)
+        self.alive.set(slot, True)
+        self.table.add(band_keys(sig), slot)
 
-    def _remember(self, path: str, story: str, sig: np.ndarray) -> None:
-        self.forget(path)
-        slot = len(self.paths)
-        if slot == len(self.matrix):
-            self.matrix = np.concatenate([self.matrix, np.zeros_like(self.matrix)])
-        self.matrix[slot] = sig
-        self.paths.append(path)
-        self.stories.append(story)
-        self.slots[path] = slot
-        self.table.add(self._keys(sig), slot)
+    def _story(self, slot: int) -> str:
+        odd = self.odd_stories.get(slot)
+        return odd if odd is not None else f"{int(self.story_numbers.get(slot)):016x}"
 
     def forget(self, path: str) -> None:
-        """Leave out a document that is being replaced or removed (its slot goes unused)."""
-        slot = self.slots.pop(path, None)
-        if slot is not None:
-            self.paths[slot] = None
+        """Leave out an indexed document that is being replaced or removed."""
+        if not len(self.known_hashes):
+            return
+        wanted = np.uint64(path_hash(path))
+        start = np.searchsorted(self.known_hashes, wanted, side="left")
+        end = np.searchsorted(self.known_hashes, wanted, side="right")
+        for slot in self.known_slots[start:end].tolist():
+            self.alive.set(slot, False)
 
-    def _candidates(self, sig: np.ndarray) -> set[int]:
-        return {slot for slot in self.table.find(self._keys(sig)) if self.paths[slot] is not None}
+    def _candidates(self, sig: np.ndarray) -> np.ndarray:
+        found = np.fromiter(self.table.find(band_keys(sig)), dtype=np.int64)
+        return found[self.alive.rows(found)] if len(found) else found
 
     def assign(self, path: str, words: list[str]) -> tuple[str, bytes]:
         """The story of a new document, and its signature to store."""
@@ -192,11 +288,24 @@ class StoryFinder:
         if len(set(zip(words, words[1:], strict=False))) < MIN_PAIRS:
             return story_id(path), sig.tobytes()  # too short to tell; never joined by others
         story = story_id(path)
-        candidates = list(self._candidates(sig))
-        if candidates:
-            scores = np.count_nonzero(self.matrix[candidates] == sig, axis=1) / NUM_PERM
+        candidates = self._candidates(sig)
+        if len(candidates):
+            low = sig.astype(np.uint8)
+            matches = np.count_nonzero(self.signatures.rows(candidates) == low, axis=1)
+            scores = estimated_similarity(matches)
             best = int(np.argmax(scores))
             if scores[best] >= THRESHOLD:
-                story = self.stories[candidates[best]]
-        self._remember(path, story, sig)
+                story = self._story(int(candidates[best]))
+        self._remember(story, sig)
         return story, sig.tobytes()
+
+
+def _story_number(story: str) -> int | None:
+    """A story id (16 hex digits) as a number, or None for any other text."""
+    if len(story) != 16:
+        return None
+    try:
+        number = int(story, 16)
+    except ValueError:
+        return None
+    return number if f"{number:016x}" == story else None

@@ -152,6 +152,9 @@ def test_stories_are_found_alike_in_the_recent_band_keys_and_the_sorted_ones(mon
     monkeypatch.setattr(BandTable, "FLUSH_AT", 64)  # merged after every document
     in_the_arrays = stories()
     assert in_the_arrays == in_the_dict
+    monkeypatch.setattr(BandTable, "RUN_SLOTS", 8)  # a full run is set aside every 8
+    in_many_runs = stories()
+    assert in_many_runs == in_the_dict
     groups = {}
     for (path, _), story in zip(documents, in_the_dict, strict=True):
         groups.setdefault(path.split("v")[0], set()).add(story)
