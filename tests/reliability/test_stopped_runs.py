@@ -22,18 +22,28 @@ def written_files(ix: Path) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    ("stop", "rebuild", "procs"),
+    ("stop", "rebuild", "procs", "group"),
     [
-        (signal.SIGTERM, False, 1),
-        (signal.SIGINT, False, 1),
-        (signal.SIGTERM, True, 1),
-        (signal.SIGTERM, False, 2),
-        (signal.SIGINT, True, 2),
+        (signal.SIGTERM, False, 1, False),
+        (signal.SIGINT, False, 1, False),
+        (signal.SIGTERM, True, 1, False),
+        (signal.SIGTERM, False, 2, False),
+        (signal.SIGINT, True, 2, False),
+        (signal.SIGINT, False, 2, True),  # Ctrl-C on a terminal: the workers get it too
+        (signal.SIGTERM, True, 2, True),  # a service manager stopping every process
     ],
-    ids=["term-update", "int-update", "term-rebuild", "term-update-2-procs", "int-rebuild-2-procs"],
+    ids=[
+        "term-update",
+        "int-update",
+        "term-rebuild",
+        "term-update-2-procs",
+        "int-rebuild-2-procs",
+        "int-group-update-2-procs",
+        "term-group-rebuild-2-procs",
+    ],
 )
 def test_a_stopped_run_removes_its_temporary_files_and_releases_the_index(
-    tmp_path, stop, rebuild, procs
+    tmp_path, stop, rebuild, procs, group
 ):
     ix = tmp_path / "ix"
     first = write_articles(tmp_path / "first", {"keep.txt": "Kiev\nDéjà indexé."})
@@ -46,6 +56,7 @@ def test_a_stopped_run_removes_its_temporary_files_and_releases_the_index(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=group,
     )
     target = tmp_path / "ix.new" if rebuild else ix
     workers: set[int] = set()
@@ -54,7 +65,10 @@ def test_a_stopped_run_removes_its_temporary_files_and_releases_the_index(
         if procs > 1:
             workers = wait_for(lambda: live_children(run.pid), "the workers")
     finally:
-        run.send_signal(stop)
+        if group:
+            os.killpg(run.pid, stop)
+        else:
+            run.send_signal(stop)
         out, err = run.communicate(timeout=120)
     assert run.returncode == 128 + stop
     assert err.splitlines() == [
@@ -97,6 +111,7 @@ def files_of_last_commit(ix: Path) -> set[str]:
         ("toc-written", signal.SIGTERM, 1),
         ("toc-written", signal.SIGINT, 2),
     ],
+    ids=lambda value: getattr(value, "name", str(value)),
 )
 def test_a_run_stopped_at_its_riskiest_moments_keeps_or_completes_its_commit(
     tmp_path, moment, stop, procs
