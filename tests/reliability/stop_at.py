@@ -9,7 +9,10 @@ process sends itself the signal there, so the stop lands at that moment every ti
 - worker-started: a worker process of --procs has just been started, and it is held
   (before any of its own code runs) until its parent has signalled it to stop;
 - toc-unwritten: the commit is about to write its table of contents;
-- toc-written: the commit has just written it (the commit is made), before it ends.
+- toc-written: the commit has just written it (the commit is made), before it ends;
+- in-finalizer: the first document has just been added, and the signal is handled in a
+  finalizer (as when it lands while a dropped generator is closed), where Python
+  reports the KeyboardInterrupt and drops it.
 """
 
 from __future__ import annotations
@@ -39,6 +42,32 @@ def stop_after(owner, name: str, signum: int, before: bool = False) -> None:
         if os.getpid() == PARENT and not sent:
             sent.append(signum)
             os.kill(PARENT, signum)
+
+    setattr(owner, name, wrapper)
+
+
+class StopWhenDropped:
+    """Sends this process a signal from its finalizer."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+
+    def __del__(self):
+        os.kill(PARENT, self.signum)  # the handler runs here, in the finalizer
+
+
+def stop_in_finalizer_after(owner, name: str, signum: int) -> None:
+    """Make ``owner.name`` send this process ``signum`` once, after it, from a finalizer."""
+    original = getattr(owner, name)
+    sent = []
+
+    @wraps(original)
+    def wrapper(*args, **kwargs):
+        result = original(*args, **kwargs)
+        if os.getpid() == PARENT and not sent:
+            sent.append(signum)
+            StopWhenDropped(signum)  # dropped at once
+        return result
 
     setattr(owner, name, wrapper)
 
@@ -75,6 +104,10 @@ def main() -> None:
         from whoosh.index import TOC
 
         stop_after(TOC, "write", signum, before=moment == "toc-unwritten")
+    elif moment == "in-finalizer":
+        from whoosh.writing import SegmentWriter
+
+        stop_in_finalizer_after(SegmentWriter, "add_document", signum)
     else:
         raise SystemExit(f"unknown moment {moment}")
     from veille.query.cli import main as veille

@@ -110,6 +110,8 @@ def files_of_last_commit(ix: Path) -> set[str]:
         ("toc-unwritten", signal.SIGINT, 2),
         ("toc-written", signal.SIGTERM, 1),
         ("toc-written", signal.SIGINT, 2),
+        ("in-finalizer", signal.SIGTERM, 1),
+        ("in-finalizer", signal.SIGINT, 1),
     ],
     ids=lambda value: getattr(value, "name", str(value)),
 )
