@@ -3,10 +3,10 @@ not be cut in two, and worker processes that only their parent stops.
 
 A stop (SIGTERM, or Ctrl-C's SIGINT) raises KeyboardInterrupt in the parent wherever it
 is (see ``query.cli.stopped_by_signals``); the parent then stops its workers and removes
-what its write left. Three steps must not be cut: starting a worker (a worker forked
+what its write left. Two steps must not be cut: starting a worker (a worker forked
 with the parent's handlers would raise KeyboardInterrupt itself and print a traceback,
-or be started unbeknown to the parent), removing the files of an abandoned write, and
-swapping a rebuilt index in. Signals arriving during them are held and delivered after.
+or be started unbeknown to the parent), and abandoning a write and removing its files.
+Signals arriving during them are held and delivered after.
 """
 
 from __future__ import annotations
