@@ -6,6 +6,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from .store import (
     open_index,
     real_index_folder,
     recover_interrupted_swap,
+    remove_unused_files,
     replace_index,
     sibling,
     write_changes,
@@ -114,7 +116,7 @@ def index_paths(
     summary = IndexSummary()
     directory = real_index_folder(directory)
     try:
-        with writing_lock(directory):
+        with writing_lock(directory), cleaned_up_if_stopped(directory):
             _index(
                 directory,
                 list(paths),
@@ -132,6 +134,17 @@ def index_paths(
         raise StoreError(describe_write_error(directory, exc)) from None
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+@contextmanager
+def cleaned_up_if_stopped(directory: Path) -> Iterator[None]:
+    """If the block fails or is stopped, whenever it is, remove every file the index's
+    last commit does not use (call with the writing lock held)."""
+    try:
+        yield
+    except BaseException:
+        remove_unused_files(directory)
+        raise
 
 
 def _index(

@@ -130,12 +130,12 @@ def vocabulary_path(directory: Path | str, generation: int) -> Path:
     return Path(directory) / FILE_PATTERN.format(generation)
 
 
-def remove_old_vocabularies(directory: Path, generation: int) -> None:
+def remove_unused_vocabularies(directory: Path, generation: int) -> None:
     """Delete the vocabulary files of commits before the previous one (a searcher opened
-    on that one may still be reading its file)."""
+    on that one may still be reading its file), and of commits a stopped run never made."""
     for path in Path(directory).glob(FILE_PATTERN.format("*")):
         number = path.name[len("words-") : -len(".tsv")]
-        if not number.isdigit() or int(number) < generation - 1:
+        if not number.isdigit() or not generation - 1 <= int(number) <= generation:
             path.unlink(missing_ok=True)
 
 

@@ -22,9 +22,10 @@ from whoosh.index import EmptyIndexError, Index, LockError
 from whoosh.reading import SegmentReader
 
 from .analysis import ANALYSIS_VERSION, VeilleAnalyzer, data_fingerprint
-from .lexicon import WordCounts, remove_old_vocabularies, vocabulary_path
+from .lexicon import WordCounts, remove_unused_vocabularies, vocabulary_path
 from .locations import INDEX_ENV, default_index_dir  # noqa: F401  (re-exported)
 from .metadata import one_spelling_each
+from .stopping import signals_held
 
 if TYPE_CHECKING:  # reading files is for indexing only: a search does not import it
     from .documents import Document, FileInfo
@@ -472,12 +473,13 @@ def write_changes(
         raise StoreError(
             "the index is being written by another `veille index`; try again when it is done"
         ) from None
-    held = _hold_in_this_process_only(writer.writelock)
+    held = None
     count = 0
     cleared: set[str] = set()
-    words = current_words(ix, new)
     written = vocabulary_path(ix.storage.folder, writer.generation)
     try:
+        held = _hold_in_this_process_only(writer.writelock)
+        words = current_words(ix, new)
         with ix.searcher() as before:
             if not new:
                 for file in gone:
@@ -494,13 +496,13 @@ def write_changes(
         words.write(written)  # before the commit: a searcher of the new commit finds it
         writer.commit()
     except BaseException:
-        abandon(writer)
-        written.unlink(missing_ok=True)
-        remove_unused_files(ix)
+        with signals_held():  # a second Ctrl-C does not cut the clean-up short
+            abandon(writer)
+            remove_unused_files(ix.storage.folder)  # ``written`` too, unless committed
         raise
     finally:
         _PARENT_ONLY_FDS.discard(held)
-    remove_old_vocabularies(ix.storage.folder, writer.generation)
+    remove_unused_vocabularies(ix.storage.folder, writer.generation)
     return count
 
 
@@ -547,20 +549,36 @@ def whole_body(reader, docnum: int, fields: dict) -> str:
     return body + reader.column_reader("body_rest", translate=False)[docnum].decode("utf-8")
 
 
-def remove_unused_files(ix: Index) -> None:
-    """Delete the files of segments no committed table of contents names.
+def remove_unused_files(directory: Path | str) -> None:
+    """Delete every file of the index at ``directory`` that its last commit does not use:
+    segments and tables of contents of other commits, temporary files and folders, and
+    vocabularies of other commits than the last two. Call with the writing lock held.
 
-    A failed write leaves its partial segment behind; after a disk-full error
-    the space it holds is wanted back now, not at the next commit.
+    A failed or stopped write leaves its partial segment behind; after a disk-full
+    error the space it holds is wanted back now, not at the next commit. The files
+    a commit names are never touched, whenever the write was stopped.
     """
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import _DEF_INDEX_NAME as name
     from whoosh.index import TOC, clean_files
 
-    try:
-        toc = TOC.read(ix.storage, ix.indexname)
-        clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
-        shutil.rmtree(Path(ix.storage.folder, f"{ix.indexname}.tmp"), ignore_errors=True)
-    except Exception:  # best effort: the next commit cleans up too
-        pass
+    folder = Path(directory)
+    if not index_exists(folder):
+        return
+    with signals_held():
+        try:
+            storage = FileStorage(str(folder))
+            toc = TOC.read(storage, name)
+        except Exception:  # an unreadable commit: touch nothing
+            return
+        try:
+            clean_files(storage, name, toc.generation, toc.segments)
+            shutil.rmtree(folder / f"{name}.tmp", ignore_errors=True)
+            for unfinished in folder.glob(f"_{name}_*.toc.*"):  # a table of contents, half written
+                unfinished.unlink(missing_ok=True)
+            remove_unused_vocabularies(folder, toc.generation)
+        except OSError:  # best effort: the next commit cleans up too
+            pass
 
 
 def real_index_folder(directory: Path) -> Path:

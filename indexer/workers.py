@@ -5,7 +5,9 @@ with SIGKILL left them running forever, holding the index's lock. Here a worker
 ends with its parent (Linux's parent-death signal, and a thread watching for the
 parent to change elsewhere), never holds the lock (see ``store.writing_lock``),
 and reports an error to its parent instead of printing a traceback: the parent
-cancels the write and says what failed in one line.
+cancels the write and says what failed in one line. A worker ignores SIGINT and
+SIGTERM (from its first instruction: it is started with them held) and is stopped by
+its parent with SIGKILL, so a stopped run prints one line, never a worker's traceback.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 
+from .stopping import ignore_stop_signals, signals_held
 from .store import StoreError
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -78,8 +81,7 @@ class Worker(SubWriterTask):
 
     def run(self) -> None:
         end_with_parent(self.parent)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent cancels the write
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        ignore_stop_signals()  # a stop is the parent's to handle: it kills its workers
         self.ended = False  # the parent's end mark was taken off the queue
         try:
             self._write_segment()
@@ -138,8 +140,9 @@ class SafeMpWriter(MpWriter):
             True,
             parent=os.getpid(),
         )
-        self.tasks.append(task)
-        task.start()
+        with signals_held():  # the worker starts with them held; a stop waits until it is listed
+            task.start()
+            self.tasks.append(task)
         return task
 
     def _enqueue(self):
@@ -205,7 +208,7 @@ class SafeMpWriter(MpWriter):
         try:
             for task in self.tasks:
                 if task.is_alive():
-                    task.terminate()
+                    task.kill()  # workers ignore SIGTERM
             for task in self.tasks:
                 task.join()
         finally:

@@ -295,9 +295,10 @@ def index(
                 rebuild=rebuild,
                 warn=bar.warn,
                 procs=procs,
-                progress=bar.update,
+                progress=stoppable(received, bar.update),
                 follow_links=follow_links,
             )
+            raise_if_stopped(received)
     except KeyboardInterrupt:
         bar.close()
         raise Stopped(directory, received.get("signal", signal.SIGINT)) from None
@@ -333,7 +334,12 @@ class Stopped(click.ClickException):
 def stopped_by_signals() -> Iterator[dict]:
     """Turn SIGTERM, like SIGINT, into KeyboardInterrupt, so that a run stopped either way
     removes its temporary files and releases the index; later signals are ignored while it
-    cleans up. Yields a dict that gets the signal received."""
+    cleans up. Yields a dict that gets the signal received.
+
+    Python cannot raise an exception in a finalizer (``__del__``, a generator closed
+    when dropped): one raised there is reported and dropped, and the run would go on.
+    Such a report is left out, and ``raise_if_stopped`` raises it again where it can.
+    """
     received: dict = {}
     if threading.current_thread() is not threading.main_thread():
         yield received
@@ -346,11 +352,41 @@ def stopped_by_signals() -> Iterator[dict]:
         raise KeyboardInterrupt
 
     previous = {name: signal.signal(name, stop) for name in STOP_SIGNALS}
+    reporting = sys.unraisablehook
+    sys.unraisablehook = _without_stops(reporting)
     try:
         yield received
     finally:
         for name, handler in previous.items():
             signal.signal(name, handler)
+        sys.unraisablehook = reporting
+
+
+def raise_if_stopped(received: dict) -> None:
+    """Raise KeyboardInterrupt once a stop signal was received (again, if a finalizer
+    dropped the first one)."""
+    if "signal" in received:
+        raise KeyboardInterrupt
+
+
+def stoppable(received: dict, function):
+    """``function``, first checking that no stop signal was received (called at each file)."""
+
+    def checked(*args, **kwargs):
+        raise_if_stopped(received)
+        return function(*args, **kwargs)
+
+    return checked
+
+
+def _without_stops(report):
+    """An unraisable-exception hook that leaves out the stop's KeyboardInterrupt."""
+
+    def hook(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            report(unraisable)
+
+    return hook
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
