@@ -79,3 +79,14 @@ def test_a_refused_origin_is_logged_once_with_the_flag_that_allows_it(archive, c
         "refused a request from pages of https://other.example (not an allowed origin): "
         "allow them with --cors-origin https://other.example"
     ]
+
+
+def test_the_module_application_takes_the_public_url_from_the_environment(archive, monkeypatch):
+    from veille.query.wsgi import app_from_environment
+
+    monkeypatch.setenv("VEILLE_INDEX", str(archive.parent / "ix"))
+    monkeypatch.setenv("VEILLE_PUBLIC_URL", "https://intranet/archive")
+    app = webtest.TestApp(app_from_environment())
+    hits = app.get("/search", {"q": "Kharkov", "collapse": "0"}).json["hits"]
+    urls = {h["path"]: h["url"] for h in hits}
+    assert urls["2024/03/kharkov.txt"] == "https://intranet/archive/2024/03/kharkov.txt"
