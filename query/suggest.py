@@ -109,9 +109,7 @@ def correct_word(vocabulary: Vocabulary, analyzer: VeilleAnalyzer, word: str) ->
     if protected.intersection(typed):
         return None
     distance = 2 if len(folded) >= TWO_EDITS_FROM else 1
-    # The closest words first, however rare; then the most used.
-    near = sorted(near_words(vocabulary, folded, distance), key=lambda c: (c[1], -c[2], c[0]))
-    candidates = [(candidate, analyzer.terms(candidate, mode="query")) for candidate, _, _ in near]
+    candidates = closest_words(vocabulary, analyzer, folded, distance)
     if any(terms == typed for _, terms in candidates):
         return None  # another spelling of an indexed word: the query finds its documents
     for candidate, terms in candidates:
@@ -119,6 +117,15 @@ def correct_word(vocabulary: Vocabulary, analyzer: VeilleAnalyzer, word: str) ->
             continue
         return common_spelling(vocabulary.spellings(candidate))
     return None
+
+
+def closest_words(
+    vocabulary: Vocabulary, analyzer: VeilleAnalyzer, folded: str, distance: int
+) -> list[tuple[str, tuple[str, ...]]]:
+    """(word, its query terms) of the indexed words at most ``distance`` edits from
+    ``folded``: the closest first, however rare; then the most used."""
+    near = sorted(near_words(vocabulary, folded, distance), key=lambda c: (c[1], -c[2], c[0]))
+    return [(word, analyzer.terms(word, mode="query")) for word, _, _ in near]
 
 
 def _near_another_name(
@@ -130,12 +137,19 @@ def _near_another_name(
     Kharkiv, although typo tolerance never reaches a distinct name."""
     from rapidfuzz.distance import OSA
 
-    for name in word_list(data_text("distinct-names.txt")):
-        other = fold(name)[0]
-        if OSA.distance(folded, other) <= distance + 1:
-            if not set(analyzer.terms(name, mode="query")) & set(terms):
-                return True
-    return False
+    return any(
+        OSA.distance(folded, other) <= distance + 1 and not others.intersection(terms)
+        for other, others in _distinct_names(analyzer)
+    )
+
+
+def _distinct_names(analyzer: VeilleAnalyzer) -> list[tuple[str, frozenset[str]]]:
+    """(folded name, its query terms) of each distinct name, read once per analyzer."""
+    cache = analyzer.__dict__.setdefault("_distinct_names", [])
+    if not cache:
+        for name in sorted(word_list(data_text("distinct-names.txt"))):
+            cache.append((fold(name)[0], frozenset(analyzer.terms(name, mode="query"))))
+    return cache
 
 
 def correction(vocabulary: Vocabulary, analyzer: VeilleAnalyzer, text: str) -> str | None:
@@ -187,9 +201,7 @@ def near_terms(
     if limit <= 0 or distance == 0 or not folded or term in protected:
         return []
     out: list[str] = []
-    near = near_words(vocabulary, folded, distance)
-    for candidate, _, _ in sorted(near, key=lambda c: (c[1], -c[2], c[0])):
-        terms = analyzer.terms(candidate, mode="query")
+    for candidate, terms in closest_words(vocabulary, analyzer, folded, distance):
         if candidate == folded or protected.intersection(terms):
             continue
         out.extend(t for t in terms if t != term and t not in out)
