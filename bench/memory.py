@@ -6,6 +6,11 @@ Polls /proc every 0.3 s (Linux) and prints, as JSON, the wall seconds and the
 peak MiB of the main process and of each child, so that a multi-process run
 (`veille index --procs N`) shows what each writer holds. `ru_maxrss` of the
 children gives only the largest of them.
+
+    python bench/memory.py --log run.tsv -- veille index --index /tmp/ix export.jsonl
+
+``--log`` also writes, every 10 seconds, the seconds elapsed, the main process's
+resident MiB and the MiB it has read (of an export read once, how far it is).
 """
 
 from __future__ import annotations
@@ -39,17 +44,36 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def read_mib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/io") as io:
+            for line in io:
+                if line.startswith("rchar"):
+                    return int(line.split()[1]) // (1024 * 1024)
+    except OSError:
+        pass
+    return 0
+
+
 def main(argv: list[str]) -> None:
+    log = None
+    if argv[:1] == ["--log"] and len(argv) > 1:
+        log, argv = open(argv[1], "w"), argv[2:]
     command = argv[1:] if argv and argv[0] == "--" else argv
     if not command:
-        sys.exit("usage: python bench/memory.py -- COMMAND [ARG...]")
+        sys.exit("usage: python bench/memory.py [--log FILE] -- COMMAND [ARG...]")
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peaks: dict[str, int] = {}
+    logged = started
     while proc.poll() is None:
         for pid in [proc.pid, *children(proc.pid)]:
             name = "main" if pid == proc.pid else f"child {pid}"
             peaks[name] = max(peaks.get(name, 0), rss_mib(pid))
+        if log and time.perf_counter() - logged >= 10:
+            logged = time.perf_counter()
+            row = (round(logged - started), rss_mib(proc.pid), read_mib(proc.pid))
+            print(*row, sep="\t", file=log, flush=True)
         time.sleep(0.3)
     print(
         json.dumps(

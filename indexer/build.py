@@ -43,12 +43,16 @@ from .store import (
     write_changes,
     writing_lock,
 )
-from .stories import StoryFinder
+from .stories import StoryFinder, remove_spilled_stories, sketch, spilled_stories
 
 Warn = Callable[[str], None]
 Progress = Callable[..., None]  # (files done, files in all[, what is being read])
 PARALLEL_FROM_FILES = 2000
 STORY_CHARS = 30_000  # about 5,000 words: near-duplicates are compared on this much
+# Once stories are kept in files, documents are given their stories in batches (the
+# files are read once a batch): this many documents, or this much text, at most.
+STORY_BATCH_DOCS = 4_096
+STORY_BATCH_CHARS = 32_000_000
 
 
 @dataclass
@@ -175,6 +179,8 @@ def _index(
 
     recover_interrupted_swap(directory)
     exists = index_exists(directory)
+    if exists:
+        remove_spilled_stories(directory)  # of a run killed outright
     if exists and holds_demonstration(directory):
         rebuild = True  # the bundled articles make way for the user's files (or are indexed anew)
         summary.demonstration_removed = not demonstration
@@ -201,13 +207,17 @@ def _index(
         if not changed and not gone:
             reading.done()
             return
-        stories = StoryFinder(
-            (path, story, sig)
-            for path, file, story, sig in indexed_signatures(ix)
-            if file not in gone
-        )
-        documents = with_stories(reading.documents(changed, known), stories, current)
-        summary.indexed = write_changes(ix, documents, gone, procs)
+        with spilled_stories(directory) as folder:
+            stories = StoryFinder(
+                (
+                    (path, story, sig)
+                    for path, file, story, sig in indexed_signatures(ix)
+                    if file not in gone
+                ),
+                spill_to=folder,
+            )
+            documents = with_stories(reading.documents(changed, known), stories, current)
+            summary.indexed = write_changes(ix, documents, gone, procs)
         summary.removed = len(gone)
     else:
         if not exists and holds_something(directory):
@@ -217,8 +227,10 @@ def _index(
         fresh = sibling(directory, "new")
         try:
             ix = create_index(fresh, analyzer, demonstration)
-            documents = with_stories(reading.documents(files, {}), StoryFinder(), analyzer)
-            summary.indexed = write_changes(ix, documents, procs=procs, new=True)
+            with spilled_stories(fresh) as folder:
+                stories = StoryFinder(spill_to=folder)
+                documents = with_stories(reading.documents(files, {}), stories, analyzer)
+                summary.indexed = write_changes(ix, documents, procs=procs, new=True)
             replace_index(fresh, directory)
         finally:
             if fresh.exists():
@@ -229,9 +241,25 @@ def with_stories(
     documents: Iterable[Document], stories: StoryFinder, analyzer: VeilleAnalyzer
 ) -> Iterator[Document]:
     """The documents, each with the story it belongs to (near-duplicates share one)."""
+    batch: list[tuple[Document, object, bool]] = []
+    chars = 0
     for doc in documents:
         text = f"{doc.title}\n{doc.body[:STORY_CHARS]}"  # the start tells a story apart
-        story, signature = stories.assign(doc.path, analyzer.words(text))
+        batch.append((doc, *sketch(analyzer.words(text))))
+        chars += len(doc.title) + len(doc.body)
+        # one at a time until runs are in files: what is read is written at once
+        full = STORY_BATCH_DOCS if stories.spilled else 1
+        if len(batch) >= full or chars >= STORY_BATCH_CHARS:
+            yield from _with_stories_of(batch, stories)
+            batch, chars = [], 0
+    yield from _with_stories_of(batch, stories)
+
+
+def _with_stories_of(
+    batch: list[tuple[Document, object, bool]], stories: StoryFinder
+) -> Iterator[Document]:
+    assigned = stories.assign_sketched([(doc.path, sig, long) for doc, sig, long in batch])
+    for (doc, _, _), (story, signature) in zip(batch, assigned, strict=True):
         yield replace(doc, story=story, minhash=signature)
 
 

@@ -26,9 +26,13 @@ here in a few lines of NumPy: datasketch's per-document objects made indexing
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -182,11 +186,11 @@ class BandTable:
 
 class Blocks:
     """A growing column of fixed-size rows, one NumPy array per ``BLOCK`` rows, so that
-    growing never copies what is kept."""
+    growing never copies what is kept; blocks written out to a file can be dropped."""
 
     def __init__(self, width: int, dtype) -> None:
         self.width, self.dtype = width, dtype
-        self.blocks: list[np.ndarray] = []
+        self.blocks: list[np.ndarray | None] = []
 
     def set(self, row: int, value) -> None:
         block, at = divmod(row, BLOCK)
@@ -208,6 +212,63 @@ class Blocks:
             out[mask] = self.blocks[block][rows[mask] % BLOCK]
         return out
 
+    def drop_before(self, row: int) -> None:
+        """Free the blocks whose rows all come before ``row``."""
+        for block in range(min(row // BLOCK, len(self.blocks))):
+            self.blocks[block] = None
+
+
+class SpilledRun:
+    """A full run of slots kept in four files of ``folder``: its sorted band keys and
+    their slot offsets (as in ``BandRun``), and the signatures (low bytes) and story
+    numbers of its slots. Nothing of it stays in memory: a look-up maps the files,
+    reads what it needs and unmaps them, so the pages it touched leave the process."""
+
+    def __init__(self, folder: Path, run: BandRun, signatures: np.ndarray, stories: np.ndarray):
+        self.first, self.count, self.entries = run.first, len(signatures), len(run.keys)
+        self.stem = folder / f"run-{run.first}"
+        for name, array in (
+            ("keys", run.keys),
+            ("offsets", run.offsets),
+            ("signatures", signatures),
+            ("stories", stories),
+        ):
+            array.tofile(self.stem.with_suffix(f".{name}"))
+
+    def _mapped(self, name: str, dtype, shape) -> np.memmap:
+        return np.memmap(self.stem.with_suffix(f".{name}"), dtype=dtype, mode="r", shape=shape)
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(positions in ``keys``, slots) of the entries that share one of ``keys``."""
+        if not self.entries:
+            return _NONE, _NONE
+        stored = self._mapped("keys", np.uint32, (self.entries,))
+        starts = np.searchsorted(stored, keys, side="left")
+        ends = np.searchsorted(stored, keys, side="right")
+        del stored
+        lengths = ends - starts
+        hit = np.flatnonzero(lengths)
+        if not len(hit):
+            return _NONE, _NONE
+        lengths = lengths[hit]
+        before = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        at = np.repeat(starts[hit], lengths) + np.arange(int(lengths.sum())) - before
+        offsets = self._mapped("offsets", np.uint16, (self.entries,))
+        slots = offsets[at].astype(np.int64) + self.first
+        del offsets
+        return np.repeat(hit, lengths), slots
+
+    def rows(self, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The signatures and story numbers of ``slots`` (all of this run)."""
+        signatures = self._mapped("signatures", np.uint8, (self.count, NUM_PERM))
+        stories = self._mapped("stories", np.uint64, (self.count,))
+        found = np.array(signatures[slots - self.first]), np.array(stories[slots - self.first])
+        del signatures, stories
+        return found
+
+
+_NONE = np.empty(0, dtype=np.int64)
+
 
 def path_hash(path: str) -> int:
     """A 64-bit hash of a document's path, to find it again without keeping the path."""
@@ -222,6 +283,12 @@ def estimated_similarity(matches: np.ndarray) -> np.ndarray:
     return (matches / NUM_PERM - chance) / (1 - chance)
 
 
+def sketch(words: list[str]) -> tuple[np.ndarray, bool]:
+    """A text's signature, and whether it has enough word pairs to join or start a
+    story others may join (shorter texts are their own story)."""
+    return signature(words), len(set(zip(words, words[1:], strict=False))) >= MIN_PAIRS
+
+
 class StoryFinder:
     """Assigns stories, remembering every signature it has seen.
 
@@ -231,15 +298,23 @@ class StoryFinder:
     bits); its story as a 64-bit number; its 64 band keys in the ``BandTable``
     (384 bytes). Paths are kept only, as 64-bit hashes, for the documents
     already indexed, which a new version replaces; the paths of one run differ.
+
+    Given ``spill_to`` (a folder), each full run of ``BandTable.RUN_SLOTS``
+    documents goes to files there (``SpilledRun``) and leaves memory, so what
+    is held no longer grows with the documents (one byte each, whether they
+    are still alive, stays). Documents are then best assigned in batches
+    (``assign_sketched``): the files are read once a batch.
     """
 
-    def __init__(self, known: Iterable[tuple[str, str, bytes]] = ()):
+    def __init__(self, known: Iterable[tuple[str, str, bytes]] = (), spill_to: Path | None = None):
         """``known``: (path, story, signature bytes) of the documents already indexed."""
         self.table = BandTable()
         self.signatures = Blocks(NUM_PERM, np.uint8)
         self.story_numbers = Blocks(0, np.uint64)
         self.alive = Blocks(0, np.bool_)
         self.odd_stories: dict[int, str] = {}  # slot -> a story that is not 16 hex digits
+        self.spill_to = spill_to
+        self.spilled: list[SpilledRun] = []
         self.count = 0
         hashes, slots = [], []
         for path, story, raw in known:
@@ -247,6 +322,7 @@ class StoryFinder:
                 hashes.append(path_hash(path))
                 slots.append(self.count)
                 self._remember(story, np.frombuffer(raw, dtype=np.uint32))
+                self._spill_full_runs()
         order = np.argsort(np.array(hashes, dtype=np.uint64), kind="stable")
         self.known_hashes = np.array(hashes, dtype=np.uint64)[order]
         self.known_slots = np.array(slots, dtype=np.int64)[order]
@@ -263,9 +339,26 @@ class StoryFinder:
         self.alive.set(slot, True)
         self.table.add(band_keys(sig), slot)
 
-    def _story(self, slot: int) -> str:
+    def _spill_full_runs(self) -> None:
+        """Write every full run of the band table to files and let its memory go."""
+        if self.spill_to is None:
+            return
+        table = self.table
+        while table.runs and table.runs[0].first + table.RUN_SLOTS <= self.count:
+            if len(table.runs) == 1:
+                table._flush()  # the recent entries are the last run's
+            run = table.runs.pop(0)
+            rows = np.arange(run.first, run.first + table.RUN_SLOTS)
+            spilled = SpilledRun(
+                self.spill_to, run, self.signatures.rows(rows), self.story_numbers.rows(rows)
+            )
+            self.spilled.append(spilled)
+            self.signatures.drop_before(spilled.first + spilled.count)
+            self.story_numbers.drop_before(spilled.first + spilled.count)
+
+    def _story(self, slot: int, number: int) -> str:
         odd = self.odd_stories.get(slot)
-        return odd if odd is not None else f"{int(self.story_numbers.get(slot)):016x}"
+        return odd if odd is not None else f"{number:016x}"
 
     def forget(self, path: str) -> None:
         """Leave out an indexed document that is being replaced or removed."""
@@ -277,27 +370,73 @@ class StoryFinder:
         for slot in self.known_slots[start:end].tolist():
             self.alive.set(slot, False)
 
-    def _candidates(self, sig: np.ndarray) -> np.ndarray:
-        found = np.fromiter(self.table.find(band_keys(sig)), dtype=np.int64)
-        return found[self.alive.rows(found)] if len(found) else found
+    def _spilled_candidates(
+        self, keys: list[np.ndarray]
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """For each document's band keys, the slots of the spilled runs that share one,
+        with their signatures and story numbers (slots in increasing order)."""
+        empty = (_NONE, np.empty((0, NUM_PERM), np.uint8), np.empty(0, np.uint64))
+        if not self.spilled or not keys:
+            return [empty] * len(keys)
+        flat = np.concatenate(keys)
+        owners, slots = [], []
+        for run in self.spilled:
+            at, found = run.find(flat)
+            owners.append(at // BANDS)
+            slots.append(found)
+        pairs = np.unique(np.concatenate(owners) * (1 << 40) + np.concatenate(slots))
+        owner, slot = pairs >> 40, pairs & ((1 << 40) - 1)
+        unique = np.unique(slot)
+        signatures = np.empty((len(unique), NUM_PERM), np.uint8)
+        numbers = np.empty(len(unique), np.uint64)
+        firsts = np.array([run.first for run in self.spilled])
+        which = np.searchsorted(firsts, unique, side="right") - 1
+        for index in np.unique(which).tolist():
+            mask = which == index
+            signatures[mask], numbers[mask] = self.spilled[index].rows(unique[mask])
+        bounds = np.searchsorted(owner, np.arange(len(keys) + 1))
+        out = []
+        for doc in range(len(keys)):
+            mine = slot[bounds[doc] : bounds[doc + 1]]
+            rows = np.searchsorted(unique, mine)
+            out.append((mine, signatures[rows], numbers[rows]))
+        return out
+
+    def assign_sketched(self, items: list[tuple[str, np.ndarray, bool]]) -> list[tuple[str, bytes]]:
+        """The story of each new document of a batch, in order, and its signature to
+        store; ``items`` are (path, signature, long_enough) as ``sketch`` gives them.
+        Each document is compared with every one remembered before it, its batch's
+        included, and joins the story of the most similar (the earliest of equals)."""
+        keys = [band_keys(sig) for _, sig, _ in items]
+        spilled = self._spilled_candidates(keys)
+        out = []
+        for (path, sig, long_enough), mine, (far, far_sigs, far_numbers) in zip(
+            items, keys, spilled, strict=True
+        ):
+            self.forget(path)
+            story = story_id(path)
+            if long_enough:  # else too short to tell; never joined by others
+                near = np.fromiter(self.table.find(mine), dtype=np.int64)
+                slots = np.concatenate([far, near])
+                sigs = np.concatenate([far_sigs, self.signatures.rows(near)])
+                numbers = np.concatenate([far_numbers, self.story_numbers.rows(near)])
+                alive = self.alive.rows(slots) if len(slots) else slots.astype(bool)
+                if alive.any():
+                    slots, sigs, numbers = slots[alive], sigs[alive], numbers[alive]
+                    order = np.argsort(slots, kind="stable")
+                    matches = np.count_nonzero(sigs[order] == sig.astype(np.uint8), axis=1)
+                    scores = estimated_similarity(matches)
+                    best = order[int(np.argmax(scores))]
+                    if scores.max() >= THRESHOLD:
+                        story = self._story(int(slots[best]), int(numbers[best]))
+                self._remember(story, sig)
+            out.append((story, sig.tobytes()))
+        self._spill_full_runs()
+        return out
 
     def assign(self, path: str, words: list[str]) -> tuple[str, bytes]:
         """The story of a new document, and its signature to store."""
-        self.forget(path)
-        sig = signature(words)
-        if len(set(zip(words, words[1:], strict=False))) < MIN_PAIRS:
-            return story_id(path), sig.tobytes()  # too short to tell; never joined by others
-        story = story_id(path)
-        candidates = self._candidates(sig)
-        if len(candidates):
-            low = sig.astype(np.uint8)
-            matches = np.count_nonzero(self.signatures.rows(candidates) == low, axis=1)
-            scores = estimated_similarity(matches)
-            best = int(np.argmax(scores))
-            if scores[best] >= THRESHOLD:
-                story = self._story(int(candidates[best]))
-        self._remember(story, sig)
-        return story, sig.tobytes()
+        return self.assign_sketched([(path, *sketch(words))])[0]
 
 
 def _story_number(story: str) -> int | None:
@@ -309,3 +448,24 @@ def _story_number(story: str) -> int | None:
     except ValueError:
         return None
     return number if f"{number:016x}" == story else None
+
+
+SPILL_PREFIX, SPILL_SUFFIX = "stories-", ".tmp"
+
+
+@contextmanager
+def spilled_stories(directory: Path) -> Iterator[Path]:
+    """A folder inside the index's ``directory`` where a ``StoryFinder`` keeps its full
+    runs, removed when the block ends however it ends."""
+    folder = Path(tempfile.mkdtemp(prefix=SPILL_PREFIX, suffix=SPILL_SUFFIX, dir=directory))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_spilled_stories(directory: Path) -> None:
+    """Remove the folders of runs that were killed before they could (lock held)."""
+    if directory.is_dir():
+        for leftover in directory.glob(f"{SPILL_PREFIX}*{SPILL_SUFFIX}"):
+            shutil.rmtree(leftover, ignore_errors=True)

@@ -6,9 +6,11 @@ import os
 import random
 from pathlib import Path
 
+import pytest
+
 from veille.corpus import CORPUS_DIR
 from veille.indexer.build import index_paths
-from veille.indexer.store import open_index
+from veille.indexer.store import StoreError, open_index
 
 from .conftest import BENCH, DATA, write_articles  # noqa: F401  (BENCH puts bench/ on the path)
 
@@ -67,6 +69,44 @@ def test_a_version_indexed_later_joins_the_story(tmp_path):
     index_paths(tmp_path / "ix", [docs])  # rewritten into another story: it leaves this one
     found = stories(tmp_path / "ix")
     assert found[cbc.name] != found[rivedin.name]
+
+
+def test_runs_that_keep_stories_in_files_group_alike_and_leave_no_file(tmp_path, monkeypatch):
+    """Past a run's worth of documents, band keys and signatures wait in files inside the
+    index (stories-*.tmp): copies indexed in the same run or a later one still join
+    their original, and no such folder outlives a run, even one killed outright."""
+    from generate import ArticleGenerator
+
+    monkeypatch.setattr("veille.indexer.stories.BLOCK", 4)
+    monkeypatch.setattr("veille.indexer.stories.BandTable.RUN_SLOTS", 4)
+    monkeypatch.setattr("veille.indexer.build.STORY_BATCH_DOCS", 3)
+    gen = ArticleGenerator(seed=5)
+    articles = {f"g{i:02d}.txt": gen.article() for i in range(20)}
+    for i in (1, 9):  # copies in the same run, many documents after their original
+        articles[f"zcopy-of-g{i:02d}.txt"] = articles[f"g{i:02d}.txt"] + " Mise à jour."
+    docs = write_articles(tmp_path / "docs", articles)
+    ix = tmp_path / "ix"
+    index_paths(ix, [docs])
+    (docs / "zlater-of-g02.txt").write_text(articles["g02.txt"] + " Dernière heure.")
+    leftover = ix / "stories-killed.tmp"  # what a run killed with SIGKILL leaves
+    leftover.mkdir()
+    (leftover / "run-0.keys").write_bytes(b"\0" * 16)
+    summary = index_paths(ix, [docs])
+    assert summary.added == 1
+    found = stories(ix)
+    assert len({v for k, v in found.items() if k.startswith("g")}) == 20
+    for copy, original in (
+        ("zcopy-of-g01", "g01"),
+        ("zcopy-of-g09", "g09"),
+        ("zlater-of-g02", "g02"),
+    ):
+        assert found[f"{copy}.txt"] == found[f"{original}.txt"]
+    assert not list(ix.glob("stories-*"))
+    user_folder = tmp_path / "not-an-index"
+    (user_folder / "stories-mine.tmp").mkdir(parents=True)
+    with pytest.raises(StoreError):
+        index_paths(user_folder, [docs])
+    assert (user_folder / "stories-mine.tmp").is_dir()  # only an index's own are removed
 
 
 def test_short_texts_are_their_own_story(tmp_path):
@@ -159,3 +199,44 @@ def test_stories_are_found_alike_in_the_recent_band_keys_and_the_sorted_ones(mon
     for (path, _), story in zip(documents, in_the_dict, strict=True):
         groups.setdefault(path.split("v")[0], set()).add(story)
     assert len(set(in_the_dict)) == 12 and all(len(s) == 1 for s in groups.values())
+
+
+def test_stories_are_found_alike_when_full_runs_are_kept_in_files(monkeypatch, tmp_path):
+    """A large run sets its full runs of band keys and signatures aside in files and
+    assigns documents in batches: no story changes, however the documents are cut."""
+    import random
+
+    from veille.indexer import stories as module
+    from veille.indexer.stories import BandTable, StoryFinder, sketch
+
+    rng = random.Random(11)
+    vocabulary = [f"mot{n}" for n in range(3000)]
+    documents = []
+    for story in range(40):
+        words = rng.sample(vocabulary, 50)
+        for version in range(3):
+            edited = list(words)
+            edited[rng.randrange(50)] = f"variante{story}x{version}"
+            documents.append((f"s{story}v{version}.txt", edited))
+    documents += [(f"seul{n}.txt", rng.sample(vocabulary, 50)) for n in range(30)]
+    documents += [(f"court{n}.txt", ["un", "titre"]) for n in range(5)]  # too short to tell
+    rng.shuffle(documents)
+    one_by_one = StoryFinder()
+    expected = [one_by_one.assign(path, words)[0] for path, words in documents]
+
+    monkeypatch.setattr(module, "BLOCK", 8)
+    monkeypatch.setattr(BandTable, "RUN_SLOTS", 8)
+    for batch in (1, 5, 64):
+        finder = StoryFinder(spill_to=tmp_path)
+        got = []
+        for start in range(0, len(documents), batch):
+            items = [(path, *sketch(words)) for path, words in documents[start : start + batch]]
+            got += [story for story, _ in finder.assign_sketched(items)]
+        assert got == expected
+        assert len(finder.spilled) == finder.count // 8  # every full run is in files
+        assert all(block is None for block in finder.signatures.blocks[: finder.count // 8])
+    groups = {}
+    for (path, _), story in zip(documents, expected, strict=True):
+        groups.setdefault(path.split("v")[0], set()).add(story)
+    assert all(len(s) == 1 for s in groups.values())
+    assert len(set(expected)) == 40 + 30 + 5
