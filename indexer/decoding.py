@@ -41,19 +41,42 @@ def decode(data: bytes) -> tuple[str, str | None]:
 
 def decode_utf16_without_mark(data: bytes) -> tuple[str, str]:
     """The text of UTF-16 bytes that lack a byte-order mark; Unreadable for other bytes."""
-    encoding = utf16_byte_order(data[:DETECT_SAMPLE])
+    encoding = detected_utf16(data[:DETECT_SAMPLE])
     if encoding is not None:
-        from charset_normalizer import from_bytes  # only files with zero bytes need it
-
-        best = from_bytes(data[:DETECT_SAMPLE]).best()
-        if best is not None and best.encoding == encoding:
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                pass
-            else:
-                return text, f"read as {ENCODINGS[encoding]} (no byte-order mark)"
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+        else:
+            return text, f"read as {ENCODINGS[encoding]} (no byte-order mark)"
     raise Unreadable("binary file, not text")
+
+
+def detected_utf16(sample: bytes) -> str | None:
+    """'utf_16_le' or 'utf_16_be' when a sample without a byte-order mark is UTF-16 text
+    (its zero bytes and charset-normalizer agree), else None."""
+    encoding = utf16_byte_order(sample)
+    if encoding is None:
+        return None
+    from charset_normalizer import from_bytes  # only files with zero bytes need it
+
+    best = from_bytes(sample).best()
+    return encoding if best is not None and best.encoding == encoding else None
+
+
+def stream_encoding(head: bytes) -> tuple[str | None, str | None]:
+    """How to read a file a line at a time, from its first bytes: a UTF-16 codec and the
+    warning that says so, or (None, None) for UTF-8 (each line falling back to
+    Windows-1252 on its own); Unreadable for binary data."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16", "read as UTF-16 (byte-order mark)"
+    if b"\x00" in head[:BINARY_SNIFF]:
+        sample = head[: len(head) - len(head) % 2]
+        encoding = detected_utf16(sample)
+        if encoding is None:
+            raise Unreadable("binary file, not text")
+        return encoding, f"read as {ENCODINGS[encoding]} (no byte-order mark)"
+    return None, None
 
 
 def utf16_byte_order(sample: bytes) -> str | None:

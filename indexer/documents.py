@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from .dates import article_date
-from .decoding import Unreadable
+from .decoding import DETECT_SAMPLE, Unreadable, stream_encoding
 from .formats import SUFFIXES, Article, json_line_article, read_articles
 from .metadata import count_words, file_date, guess_language, parse_date, source_name
 from .paths import file_key, is_under, printable
@@ -187,12 +189,17 @@ def stream_jsonl(
     found = False
     try:
         with path.open("rb") as f:
-            for number, raw in enumerate(f, start=1):
+            encoding, warning = stream_encoding(f.read(DETECT_SAMPLE))
+            f.seek(0)
+            if warning:
+                warn(warning)
+            for number, line in enumerate(_lines(f, encoding), start=1):
                 if number % PROGRESS_LINES == 0:
                     lines_read(number)
                 warnings: list[str] = []
-                line = _decode_line(raw, number, warnings).rstrip("\r\n")
-                article = json_line_article(number, line, warnings)
+                if isinstance(line, bytes):
+                    line = _decode_line(line, number, warnings)
+                article = json_line_article(number, line.rstrip("\r\n"), warnings)
                 if isinstance(article, Article):
                     found = True
                     yield make_document(article, file, info, warnings)
@@ -204,6 +211,14 @@ def stream_jsonl(
         raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
     if not found:
         raise Unreadable("no article records (objects with a title or a body)")
+
+
+def _lines(f: BinaryIO, encoding: str | None) -> Iterator[bytes] | TextIO:
+    """The file's lines: bytes, each decoded on its own, or text of a UTF-16 file."""
+    if encoding is None:
+        return f
+    # lines end at \n only, as in the bytes: a lone \r or U+2028 stays in its record
+    return io.TextIOWrapper(f, encoding=encoding, errors="replace", newline="\n")
 
 
 def _decode_line(raw: bytes, number: int, warnings: list[str]) -> str:

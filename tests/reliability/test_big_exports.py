@@ -93,3 +93,29 @@ def test_an_export_without_records_is_skipped_with_a_warning(tmp_path, streamed)
         f"{docs / 'empty.jsonl'}: line 1 skipped, no title or body",
         f"{docs / 'empty.jsonl'}: skipped, no article records (objects with a title or a body)",
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_streamed_utf16_export_is_read_as_utf16(tmp_path, streamed, encoding):
+    """An export saved as UTF-16 (by a Windows tool), with or without a byte-order mark,
+    is read a record at a time like a UTF-8 one; a binary file named .jsonl is skipped."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    records = [{"title": f"Note {i}", "body": f"Trêve à Odessa, numéro{i}"} for i in range(300)]
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    (docs / "notes.jsonl").write_bytes(lines.encode(encoding))
+    (docs / "data.jsonl").write_bytes(bytes(range(256)) * 64)
+    warnings = []
+    summary = index_paths(tmp_path / "ix", [docs], warn=warnings.append)
+    assert (summary.indexed, summary.skipped) == (300, 1)
+    how = (
+        "UTF-16 (byte-order mark)"
+        if encoding == "utf-16"
+        else f"{encoding.upper()} (no byte-order mark)"
+    )
+    assert warnings == [
+        f"{docs / 'data.jsonl'}: skipped, binary file, not text",
+        f"{docs / 'notes.jsonl'}: read as {how}",
+    ]
+    assert found(tmp_path / "ix", "numéro299") == ["notes.jsonl#line-300"]
+    assert found(tmp_path / "ix", "trêve", limit=500) != []
