@@ -177,7 +177,7 @@ def deny(monkeypatch, target: Path, call: str) -> None:
         real_scandir = os.scandir
 
         def scandir(path="."):
-            if Path(path) == target:
+            if not isinstance(path, int) and Path(path) == target:  # shutil.rmtree passes fds
                 raise denied
             return real_scandir(path)
 
