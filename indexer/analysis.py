@@ -56,7 +56,7 @@ WORD_PATTERN = re.compile(r"\w+(?:['’ʼ]\w+)*")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _LETTER = r"(?:\w|[\u0300-\u036f])"
 WORD_PATTERN_COMBINING = re.compile(rf"{_LETTER}+(?:['’ʼ]{_LETTER}+)*")
-_NOT_ASCII_WORD = re.compile(r"[^A-Za-z0-9'ż]+")
+_NOT_ASCII_WORD = re.compile(r"[^A-Za-z0-9'żɣ]+")
 # Format characters (Unicode category Cf: soft hyphen, zero-width space, joiners,
 # byte-order mark, direction marks…) are invisible: inside a word they do not split
 # it (sécu\u00adrité is sécurité). `regex` knows the category (and finds none in
@@ -143,15 +143,18 @@ class WordTokenizer(Tokenizer):
 
 def fold(text: str) -> str:
     """Transliterate to ASCII letters, digits, apostrophes (sécurité -> securite, Київ -> Kiyiv);
-    Polish ż stays, for the spelling rules."""
+    Polish ż and a Cyrillic г that may be g or h (ɣ) stay, for the spelling rules."""
     if text.isascii():
         return text if text.isalnum() else _NOT_ASCII_WORD.sub("", text)
     if not text.translate(_LATIN_TO_NONE):  # only Latin letters: a table lookup suffices
         return _NOT_ASCII_WORD.sub("", text.translate(_LATIN))
     if _CYRILLIC.search(text):
+        russian = _RUSSIAN.search(text)
         text = _SOFT_SIGN_BEFORE_VOWEL.sub("й", text).translate(_CYRILLIC_SPELLING)
         if _UKRAINIAN.search(text):
             text = text.translate(_UKRAINIAN_H)
+        elif not russian and EITHER_H in (text := text.translate(_EITHER_H)):
+            return _NOT_ASCII_WORD.sub("", EITHER_H.join(map(unidecode, text.split(EITHER_H))))
     return _NOT_ASCII_WORD.sub("", unidecode(text))
 
 
@@ -171,6 +174,12 @@ _CYRILLIC_SPELLING = str.maketrans({"ь": "", "Ь": "", "ъ": "", "Ъ": "", "ё"
 _SOFT_SIGN_BEFORE_VOWEL = re.compile("[ьъЬЪ](?=[еёюяиЕЁЮЯИ])")
 _UKRAINIAN = re.compile("[іїєґІЇЄҐ]")
 _UKRAINIAN_H = str.maketrans({"г": "h", "Г": "H"})
+# In a word that has neither Ukrainian letters nor Russian ones (ы, э, ъ, ё), г may be
+# either (Шмигаль is Shmyhal, a Ukrainian name): it stays as ɣ for the spelling
+# rules, which read it both as g and as h.
+_RUSSIAN = re.compile("[ыэъёЫЭЪЁ]")
+EITHER_H = "ɣ"
+_EITHER_H = str.maketrans({"г": EITHER_H, "Г": EITHER_H})
 
 
 class TokenFilter(Filter):

@@ -41,15 +41,20 @@ def _prefix_memo() -> WordMemo:
 
 def fold_prefix(text: str) -> str:
     """The start of a word as typed, folded like the lexicon's words (stop words kept)."""
-    return _prefix_memo().normalize(text)[0].replace("ż", "z")
+    return _ascii(_prefix_memo().normalize(text)[0])
 
 
 def fold(word: str) -> tuple[str, int]:
     """A word folded (accents, case, elision; "" for a stop word), and how much of its
-    start the elision cut ("l'Ukraine" -> ("ukraine", 2)). Polish ż, which the chain
-    keeps for its spelling rules, is z here, as the press writes it (Żurek, Zurek)."""
+    start the elision cut ("l'Ukraine" -> ("ukraine", 2)), in ASCII (``_ascii``)."""
     folded, cut = _memo().normalize(word)
-    return (folded.replace("ż", "z") if "ż" in folded else folded), cut
+    return _ascii(folded), cut
+
+
+def _ascii(folded: str) -> str:
+    """A folded word without the letters the chain keeps for its spelling rules: Polish ż
+    is z, as the press writes it (Żurek, Zurek), and a Cyrillic г of either reading is g."""
+    return folded if folded.isascii() else folded.replace("ż", "z").replace("ɣ", "g")
 
 
 def words_of(text: str) -> tuple[tuple[str, str], ...]:

@@ -48,7 +48,7 @@ class SpellingRule:
 
 _NO_READINGS: frozenset[str] = frozenset()
 _LOOKAROUND = re.compile(r"\(\?<?[=!][^)]*\)")
-_LITERALS = re.compile(r"[a-zA-Zż]+(?:\|[a-zA-Zż]+)*")
+_LITERALS = re.compile(r"[a-zA-Zżɣ]+(?:\|[a-zA-Zżɣ]+)*")
 
 
 @dataclass(frozen=True)
@@ -188,5 +188,5 @@ def variant_key(stem: str) -> str:
     space; ``ReadingsFilter`` makes stacked tokens of them.
     """
     if not stem.isalpha():
-        return stem.replace("ż", "z")  # Żabka24: no reading, but never a non-ASCII term
+        return stem.replace("ż", "z").replace("ɣ", "g")  # Żabka24: no reading, but ASCII
     return " ".join(shipped_rules().keys(stem))

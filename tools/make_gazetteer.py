@@ -186,16 +186,21 @@ def name_keys(name: str, chain) -> list[str]:
     return variant_key(tokens[0]).split(" ")
 
 
-def place_keys(place: Place, main: str, words: Words, chain) -> set[str]:
-    """The keys of a place's names that may stand for it."""
+def place_keys(place: Place, main: str, words: Words, chain) -> dict[str, bool]:
+    """The keys of a place's names that may stand for it, each with whether one of its
+    names reads only that way (Калінінград, Ukrainian, is only Kalininhrad; Калининград
+    may be Kaliningrad or Kalininhrad)."""
     keys: dict[str, bool] = {}  # key -> written in Cyrillic or Greek at least once
+    sure: dict[str, bool] = {}
     for name in place.names:
-        for key in name_keys(name, chain):
+        readings = name_keys(name, chain)
+        for key in readings:
             keys[key] = keys.get(key, False) or not in_scripts_latin(name)
-    kept = set()
+            sure[key] = sure.get(key, False) or len(readings) == 1
+    kept = {}
     for key, cyrillic in keys.items():
         if key == main:
-            kept.add(key)
+            kept[key] = sure[key]
         elif key in words.common or former_surname(key, main):
             continue
         elif (
@@ -207,7 +212,7 @@ def place_keys(place: Place, main: str, words: Words, chain) -> set[str]:
         elif key in words.foreign and not cyrillic:
             continue  # Doxa (Doha) is a Spanish word; Гомель (Gomel) is trusted
         else:
-            kept.add(key)
+            kept[key] = sure[key]
     return kept
 
 
@@ -218,24 +223,28 @@ def in_scripts_latin(name: str) -> bool:
 def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     chain = name_chain()
     token: dict[str, str] = {}  # place ident -> the token of its main name
-    claims: dict[str, list[tuple[Place, bool]]] = defaultdict(list)  # key -> (place, is main)
+    # key -> (place, 2 for its main name, 1 for a name that reads only so, 0 otherwise)
+    claims: dict[str, list[tuple[Place, int]]] = defaultdict(list)
     for place in all_places:
         main = next(iter(name_keys(place.main, chain)), None)
         if main is None:
             continue
         token[place.ident] = main if main not in words.common else ""
-        for key in place_keys(place, main, words, chain):
+        for key, sure in place_keys(place, main, words, chain).items():
             # A region's main name counts as an alternate one: Moskva (the region)
             # does not keep the name from Moscow (the city).
-            claims[key].append((place, key == main and place.population is not None))
+            is_main = key == main and place.population is not None
+            claims[key].append((place, 2 if is_main else 1 if sure else 0))
     table: dict[str, str] = {}
     for key, bearers in claims.items():
         if key in words.common:
             continue  # a main name that is a common word: the chain spells it as a word
         # A place's own main name is never given away to a place that merely lists
-        # it among its other names (Avan, Armenia, is not Havana).
-        mains = [p for p, is_main in bearers if is_main]
-        winner = owner(mains or [p for p, _ in bearers])
+        # it among its other names (Avan, Armenia, is not Havana); and a name that
+        # reads only one way outweighs one that reads two (Калінінград is Kaliningrad;
+        # Калининград, also the former name of Korolev, might have read Kalininhrad).
+        strongest = max(tier for _, tier in bearers)
+        winner = owner([p for p, tier in bearers if tier == strongest])
         if winner is not None and token[winner.ident]:
             table[key] = token[winner.ident]
         else:
