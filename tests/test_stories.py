@@ -166,22 +166,35 @@ def test_a_searcher_that_answered_many_searches_answers_as_a_new_one(make_index)
     assert facets["source"] == {"afp.fr": 8, "cbc.ca": 8, "lemonde.fr": 8}
 
 
+def edited_versions(
+    rng: random.Random, vocabulary: list[str], stories: int, words: int
+) -> list[tuple[str, list[str]]]:
+    """Three versions of each of ``stories`` texts (s{story}v{version}.txt), each with
+    one word of its own: documents that must share a story, by three."""
+    documents = []
+    for story in range(stories):
+        text = rng.sample(vocabulary, words)
+        for version in range(3):
+            edited = list(text)
+            edited[rng.randrange(words)] = f"variante{story}x{version}"
+            documents.append((f"s{story}v{version}.txt", edited))
+    return documents
+
+
+def versions_share_their_story(documents: list[tuple[str, list[str]]], found: list[str]) -> bool:
+    groups: dict[str, set[str]] = {}
+    for (path, _), story in zip(documents, found, strict=True):
+        groups.setdefault(path.split("v")[0], set()).add(story)
+    return all(len(s) == 1 for s in groups.values())
+
+
 def test_stories_are_found_alike_in_the_recent_band_keys_and_the_sorted_ones(monkeypatch):
     """Band keys wait in a dict and are merged into sorted arrays every so often (large
     runs): where a key is kept never changes which story a document joins."""
-    import random
-
     from veille.indexer.stories import BandTable, StoryFinder
 
     rng = random.Random(7)
-    vocabulary = [f"mot{n}" for n in range(2000)]
-    documents = []
-    for story in range(12):
-        words = rng.sample(vocabulary, 60)
-        for version in range(3):
-            edited = list(words)
-            edited[rng.randrange(60)] = f"variante{story}x{version}"
-            documents.append((f"s{story}v{version}.txt", edited))
+    documents = edited_versions(rng, [f"mot{n}" for n in range(2000)], stories=12, words=60)
     rng.shuffle(documents)
 
     def stories() -> list[str]:
@@ -195,29 +208,18 @@ def test_stories_are_found_alike_in_the_recent_band_keys_and_the_sorted_ones(mon
     monkeypatch.setattr(BandTable, "RUN_SLOTS", 8)  # a full run is set aside every 8
     in_many_runs = stories()
     assert in_many_runs == in_the_dict
-    groups = {}
-    for (path, _), story in zip(documents, in_the_dict, strict=True):
-        groups.setdefault(path.split("v")[0], set()).add(story)
-    assert len(set(in_the_dict)) == 12 and all(len(s) == 1 for s in groups.values())
+    assert len(set(in_the_dict)) == 12 and versions_share_their_story(documents, in_the_dict)
 
 
 def test_stories_are_found_alike_when_full_runs_are_kept_in_files(monkeypatch, tmp_path):
     """A large run sets its full runs of band keys and signatures aside in files and
     assigns documents in batches: no story changes, however the documents are cut."""
-    import random
-
     from veille.indexer import stories as module
     from veille.indexer.stories import BandTable, StoryFinder, sketch
 
     rng = random.Random(11)
     vocabulary = [f"mot{n}" for n in range(3000)]
-    documents = []
-    for story in range(40):
-        words = rng.sample(vocabulary, 50)
-        for version in range(3):
-            edited = list(words)
-            edited[rng.randrange(50)] = f"variante{story}x{version}"
-            documents.append((f"s{story}v{version}.txt", edited))
+    documents = edited_versions(rng, vocabulary, stories=40, words=50)
     documents += [(f"seul{n}.txt", rng.sample(vocabulary, 50)) for n in range(30)]
     documents += [(f"court{n}.txt", ["un", "titre"]) for n in range(5)]  # too short to tell
     rng.shuffle(documents)
@@ -235,8 +237,5 @@ def test_stories_are_found_alike_when_full_runs_are_kept_in_files(monkeypatch, t
         assert got == expected
         assert len(finder.spilled) == finder.count // 8  # every full run is in files
         assert all(block is None for block in finder.signatures.blocks[: finder.count // 8])
-    groups = {}
-    for (path, _), story in zip(documents, expected, strict=True):
-        groups.setdefault(path.split("v")[0], set()).add(story)
-    assert all(len(s) == 1 for s in groups.values())
+    assert versions_share_their_story(documents, expected)
     assert len(set(expected)) == 40 + 30 + 5
