@@ -26,57 +26,37 @@ def decode(data: bytes) -> tuple[str, str | None]:
     charset-normalizer say so; other bytes are read as Windows-1252, the usual
     encoding of French text that is not UTF-8.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "read as UTF-16 (byte-order mark)"
-        except UnicodeDecodeError:
-            raise Unreadable("UTF-16 byte-order mark but not valid UTF-16") from None
-    if b"\x00" in data[:BINARY_SNIFF]:
-        return decode_utf16_without_mark(data)
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "not valid UTF-8, read as Windows-1252"
-
-
-def decode_utf16_without_mark(data: bytes) -> tuple[str, str]:
-    """The text of UTF-16 bytes that lack a byte-order mark; Unreadable for other bytes."""
-    encoding = detected_utf16(data[:DETECT_SAMPLE])
-    if encoding is not None:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-        else:
-            return text, f"read as {ENCODINGS[encoding]} (no byte-order mark)"
-    raise Unreadable("binary file, not text")
-
-
-def detected_utf16(sample: bytes) -> str | None:
-    """'utf_16_le' or 'utf_16_be' when a sample without a byte-order mark is UTF-16 text
-    (its zero bytes and charset-normalizer agree), else None."""
-    encoding = utf16_byte_order(sample)
+    encoding, warning = text_encoding(data[:DETECT_SAMPLE])
     if encoding is None:
-        return None
-    from charset_normalizer import from_bytes  # only files with zero bytes need it
+        try:
+            return data.decode("utf-8-sig"), None
+        except UnicodeDecodeError:
+            return data.decode("cp1252", errors="replace"), "not valid UTF-8, read as Windows-1252"
+    try:
+        return data.decode(encoding), warning
+    except UnicodeDecodeError:
+        if encoding == "utf-16":
+            raise Unreadable("UTF-16 byte-order mark but not valid UTF-16") from None
+        raise Unreadable("binary file, not text") from None
 
-    best = from_bytes(sample).best()
-    return encoding if best is not None and best.encoding == encoding else None
 
-
-def stream_encoding(head: bytes) -> tuple[str | None, str | None]:
-    """How to read a file a line at a time, from its first bytes: a UTF-16 codec and the
-    warning that says so, or (None, None) for UTF-8 (each line falling back to
-    Windows-1252 on its own); Unreadable for binary data."""
+def text_encoding(head: bytes) -> tuple[str | None, str | None]:
+    """How to read a file, from its first bytes: a UTF-16 codec and the warning that says
+    so, or (None, None) for UTF-8 (falling back to Windows-1252); Unreadable for binary
+    data. UTF-16 is read when the bytes start with its byte-order mark, or when their
+    zero bytes and charset-normalizer say so."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16", "read as UTF-16 (byte-order mark)"
-    if b"\x00" in head[:BINARY_SNIFF]:
-        sample = head[: len(head) - len(head) % 2]
-        encoding = detected_utf16(sample)
-        if encoding is None:
-            raise Unreadable("binary file, not text")
-        return encoding, f"read as {ENCODINGS[encoding]} (no byte-order mark)"
-    return None, None
+    if b"\x00" not in head[:BINARY_SNIFF]:
+        return None, None
+    encoding = utf16_byte_order(head)
+    if encoding is not None:
+        from charset_normalizer import from_bytes  # only files with zero bytes need it
+
+        best = from_bytes(head).best()
+        if best is not None and best.encoding == encoding:
+            return encoding, f"read as {ENCODINGS[encoding]} (no byte-order mark)"
+    raise Unreadable("binary file, not text")
 
 
 def utf16_byte_order(sample: bytes) -> str | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from .dates import article_date
-from .decoding import DETECT_SAMPLE, Unreadable, stream_encoding
+from .decoding import DETECT_SAMPLE, Unreadable, text_encoding
 from .formats import SUFFIXES, Article, json_line_article, read_articles
 from .metadata import count_words, file_date, guess_language, parse_date, source_name
 from .paths import file_key, is_under, printable
@@ -189,7 +189,7 @@ def stream_jsonl(
     found = False
     try:
         with path.open("rb") as f:
-            encoding, warning = stream_encoding(f.read(DETECT_SAMPLE))
+            encoding, warning = text_encoding(f.read(DETECT_SAMPLE))
             f.seek(0)
             if warning:
                 warn(warning)

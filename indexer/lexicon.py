@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .analysis import StopFilter, WordMemo, word_filters, word_texts
 from .gazetteer import SortedTable
+from .variants import plain_letters
 
 MIN_LETTERS = 2
 FILE_PATTERN = "words-{}.tsv"
@@ -41,20 +42,14 @@ def _prefix_memo() -> WordMemo:
 
 def fold_prefix(text: str) -> str:
     """The start of a word as typed, folded like the lexicon's words (stop words kept)."""
-    return _ascii(_prefix_memo().normalize(text)[0])
+    return plain_letters(_prefix_memo().normalize(text)[0])
 
 
 def fold(word: str) -> tuple[str, int]:
     """A word folded (accents, case, elision; "" for a stop word), and how much of its
-    start the elision cut ("l'Ukraine" -> ("ukraine", 2)), in ASCII (``_ascii``)."""
+    start the elision cut ("l'Ukraine" -> ("ukraine", 2)), in ASCII (``plain_letters``)."""
     folded, cut = _memo().normalize(word)
-    return _ascii(folded), cut
-
-
-def _ascii(folded: str) -> str:
-    """A folded word without the letters the chain keeps for its spelling rules: Polish ż
-    is z, as the press writes it (Żurek, Zurek), and a Cyrillic г of either reading is g."""
-    return folded if folded.isascii() else folded.replace("ż", "z").replace("ɣ", "g")
+    return plain_letters(folded), cut
 
 
 def words_of(text: str) -> tuple[tuple[str, str], ...]:

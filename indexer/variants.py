@@ -188,5 +188,11 @@ def variant_key(stem: str) -> str:
     space; ``ReadingsFilter`` makes stacked tokens of them.
     """
     if not stem.isalpha():
-        return stem.replace("ż", "z").replace("ɣ", "g")  # Żabka24: no reading, but ASCII
+        return plain_letters(stem)  # Żabka24: no reading, but never a non-ASCII term
     return " ".join(shipped_rules().keys(stem))
+
+
+def plain_letters(stem: str) -> str:
+    """A folded stem without the letters the chain keeps for the spelling rules: Polish ż
+    is z, as the press writes it (Żurek, Zurek), and a Cyrillic г of either reading is g."""
+    return stem if stem.isascii() else stem.replace("ż", "z").replace("ɣ", "g")
