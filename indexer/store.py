@@ -25,6 +25,7 @@ from .analysis import ANALYSIS_VERSION, VeilleAnalyzer, data_fingerprint
 from .lexicon import WordCounts, remove_unused_vocabularies, vocabulary_path
 from .locations import INDEX_ENV, default_index_dir  # noqa: F401  (re-exported)
 from .metadata import one_spelling_each
+from .postings import VeilleCodec
 from .stopping import signals_held
 
 if TYPE_CHECKING:  # reading files is for indexing only: a search does not import it
@@ -511,7 +512,14 @@ def _writer(ix: Index, procs: int):
     # compound=False: Whoosh copies each part of a compound segment file into
     # memory for every searcher that opens it (a 100k-article index cost a
     # server 0.5 GiB per thread); separate files are memory-mapped instead.
-    options = {"timeout": LOCK_WAIT_SECONDS, "limitmb": WRITER_MEMORY_MB, "compound": False}
+    # VeilleCodec: posting blocks whose document numbers a query decodes without
+    # their positions (see postings.py); older segments stay readable as they are.
+    options = {
+        "timeout": LOCK_WAIT_SECONDS,
+        "limitmb": WRITER_MEMORY_MB,
+        "compound": False,
+        "codec": VeilleCodec(),
+    }
     if procs > 1:
         from .workers import SafeMpWriter
 

@@ -1,0 +1,128 @@
+"""Posting blocks read part by part: what a query sees is what was written."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.fields import TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
+from whoosh.formats import Positions
+from whoosh.qparser import QueryParser
+
+from veille.indexer.build import index_paths
+from veille.indexer.postings import VeilleCodec
+from veille.indexer.store import open_index
+
+from .conftest import found, write_articles
+
+
+def _postings(count: int, seed: int):
+    """``count`` postings with growing document numbers, mixed weights and positions."""
+    rng = random.Random(seed)
+    docnum, postings = 0, []
+    for _ in range(count):
+        docnum += rng.choice([1, 1, 2, 7, 300, 70_000])
+        positions = sorted(rng.sample(range(5000), rng.randint(1, 6)))
+        weight = rng.choice([float(len(positions)), len(positions) * 2.5])
+        postings.append((docnum, weight, positions))
+    return postings
+
+
+def _write_and_read(postings, codec=None):
+    codec = codec or VeilleCodec()
+    fmt = Positions()
+    storage = RamStorage()
+    with storage.create_file("p.pst") as out:
+        writer = codec.postings_writer(out)
+        writer.start_postings(fmt, codec_terminfo())
+        for docnum, weight, positions in postings:
+            writer.add_posting(docnum, weight, fmt.encode(positions), 10)
+        terminfo = writer.finish_postings()
+    matcher = codec.postings_reader(storage.open_file("p.pst"), terminfo, fmt)
+    return matcher, fmt, storage.file_length("p.pst")
+
+
+def codec_terminfo():
+    return W3TermInfo()
+
+
+@pytest.mark.parametrize("count", [2, 128, 129, 1000])
+def test_every_posting_reads_back_as_written(count):
+    postings = _postings(count, seed=count)
+    matcher, fmt, _ = _write_and_read(postings)
+    read = []
+    while matcher.is_active():
+        read.append((matcher.id(), matcher.weight(), fmt.decode_positions(matcher.value())))
+        matcher.next()
+    assert read == postings
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_skipping_lands_on_the_first_document_at_or_after_the_target(seed):
+    postings = _postings(700, seed=seed)
+    ids = [docnum for docnum, _, _ in postings]
+    matcher, _, _ = _write_and_read(postings)
+    rng = random.Random(seed)
+    targets = sorted(rng.sample(range(ids[-1] + 10), 60))
+    for target in targets:
+        expected = next((i for i in ids if i >= target), None)
+        if expected is None:
+            if matcher.is_active():
+                matcher.skip_to(target)
+            assert not matcher.is_active()
+            break
+        matcher.skip_to(target)
+        assert matcher.id() == expected
+
+
+def test_postings_take_less_room_than_whooshs_own_blocks():
+    postings = _postings(5000, seed=1)
+    sizes = []
+    for codec in (VeilleCodec(), W3Codec()):
+        sizes.append(_write_and_read(postings, codec)[2])
+    assert sizes[0] < sizes[1]
+
+
+def test_phrases_and_scores_are_those_of_whooshs_blocks():
+    """The same documents indexed with both codecs answer alike."""
+    schema = Schema(body=TEXT(phrase=True, stored=True))
+    texts = [
+        " ".join(random.Random(i).choices(["guerre", "paix", "kiev", "accord", "en"], k=12))
+        for i in range(600)
+    ]
+    queries = ('"guerre en kiev"', "guerre AND accord", "paix OR kiev", "kiev NOT paix")
+    parser = QueryParser("body", schema)
+    answers = []
+    for codec in (VeilleCodec(), W3Codec()):
+        ix = RamStorage().create_index(schema)
+        with ix.writer(codec=codec) as w:
+            for text in texts:
+                w.add_document(body=text)
+        with ix.searcher() as s:
+            hits = [s.search(parser.parse(q), limit=None) for q in queries]
+            answers.append([[(h.docnum, round(h.score, 9)) for h in result] for result in hits])
+    assert answers[0] == answers[1]
+    assert all(answers[0])
+
+
+def test_an_index_written_by_whooshs_codec_stays_searchable_beside_new_segments(
+    tmp_path, monkeypatch
+):
+    """An index of an earlier veille (W3 blocks) answers as before, and answers
+    together with the segments that later commits write in the new blocks."""
+    docs = write_articles(tmp_path / "docs", {"a.txt": "Kiev\nguerre à Kiev"})
+    monkeypatch.setattr("veille.indexer.store.VeilleCodec", W3Codec)
+    index_paths(tmp_path / "ix", [docs])
+    monkeypatch.undo()
+    assert _codecs(tmp_path / "ix") == {W3Codec}
+    assert found(tmp_path / "ix", "Kyiv") == ["a.txt"]
+    write_articles(docs, {"b.txt": "Kyiv\nla guerre à Kyiv"})
+    index_paths(tmp_path / "ix", [docs])
+    assert sorted(found(tmp_path / "ix", '"guerre à Kiev"')) == ["a.txt", "b.txt"]
+    assert _codecs(tmp_path / "ix") == {W3Codec, VeilleCodec}
+
+
+def _codecs(directory) -> set[type]:
+    return {type(segment.codec()) for segment in open_index(directory)._segments()}
