@@ -262,3 +262,39 @@ class SplitLeafMatcher(W3LeafMatcher):
             self._read_ids()
             ids = self._ids
         self._i = bisect_left(ids, targetid, self._i)
+
+
+def read_whole_list(postfile, offset: int, length: int):
+    """A posting list's document numbers and weights as two NumPy arrays (int64,
+    float64), read in one piece: for a query that scores a whole list at once."""
+    import numpy as np
+
+    data = postfile.get(offset, length)
+    if data[:4] != _LIST_MAGIC:
+        raise ValueError(f"not a veille posting list: {data[:4]!r}")
+    ids, weights = [], []
+    position = 4
+    while position < len(data):
+        blocklength = int.from_bytes(data[position : position + _INT_SIZE], "big", signed=True)
+        count, _, _, _, _, idcode, weightcode, idsize, weightsize, _, flags = _HEADER.unpack_from(
+            data, position + _INT_SIZE
+        )
+        start = position + _INT_SIZE + _HEADER.size
+        part = data[start : start + idsize]
+        if flags & _IDS_ZIPPED:
+            part = zlib.decompress(part)
+        ids.append(np.cumsum(np.frombuffer(part, dtype=idcode.decode()), dtype=np.int64))
+        if weightcode == _WEIGHT_ONES:
+            weights.append(np.ones(count))
+        else:
+            part = data[start + idsize : start + idsize + weightsize]
+            if flags & _WEIGHTS_ZIPPED:
+                part = zlib.decompress(part)
+            if weightcode == _WEIGHT_SAME:
+                weights.append(np.full(count, struct.unpack("<d", part)[0]))
+            else:
+                weights.append(np.frombuffer(part, dtype=weightcode.decode()).astype(np.float64))
+        position += _INT_SIZE + abs(blocklength)
+        if blocklength < 0:
+            break
+    return np.concatenate(ids), np.concatenate(weights)

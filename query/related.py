@@ -12,6 +12,7 @@ from whoosh.searching import Searcher
 
 from veille.indexer.paths import file_key, printable
 
+from .eager import eager
 from .search import Hit, Options, make_collector, make_hit
 from .snippets import leading_text
 
@@ -90,7 +91,7 @@ def related(
     collector = make_collector(limit, Options(facets=False, collapse=True), time_limit)
     partial = False
     try:
-        searcher.search_with_collector(q, collector)
+        searcher.search_with_collector(eager(q), collector)
     except TimeLimit:
         partial = True
     hits = [

@@ -19,6 +19,7 @@ from veille.indexer.metadata import one_spelling_each, source_key
 from veille.indexer.store import index_analyzer
 
 from .budget import UNLIMITED, Budget
+from .eager import eager
 from .limits import MAX_LIMIT
 from .matching import Excluding, lacking, plan
 from .parser import RANKED, SOFT, ParsedQuery, QueryError, parse, parse_query
@@ -531,7 +532,7 @@ class _Tier:
             return
         collector = make_collector(limit, options, time_limit, excluded, exact)
         try:
-            searcher.search_with_collector(q, collector)
+            searcher.search_with_collector(eager(q), collector)
         except TimeLimit:
             self.stopped = True  # ranked among the documents seen so far
         results = collector.results()
@@ -590,7 +591,7 @@ def better_query(
     seconds = budget.within(SUGGEST_SECONDS)
     collector = make_collector(1, Options(facets=False, collapse=True), seconds)
     try:
-        searcher.search_with_collector(q, collector)
+        searcher.search_with_collector(eager(q), collector)
     except TimeLimit:
         return None
     return corrected if len(collector.lists) >= max(total, 1) else None
