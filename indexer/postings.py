@@ -223,23 +223,11 @@ class SplitLeafMatcher(W3LeafMatcher):
             self._weights = array(code.decode(), data)
 
     def _read_values(self):
-        fixedsize = self._fixedsize
-        count = self._blocklength
-        if fixedsize == 0:
-            self._values = (None,) * count
+        if self._fixedsize == 0:
+            self._values = (None,) * self._blocklength
             return
         data = self._part(self._valueoffset, self._valuesize, self._flags & _VALUES_ZIPPED)
-        if fixedsize is not None and fixedsize > 0:
-            self._values = tuple(data[i : i + fixedsize] for i in range(0, len(data), fixedsize))
-            return
-        if not data:
-            self._values = (b"",) * count
-            return
-        code = data[:1].decode()
-        width = array(code).itemsize
-        lengths = array(code, data[1 : 1 + width * count])
-        ends = list(accumulate(lengths, initial=1 + width * count))
-        self._values = tuple(data[a:b] for a, b in zip(ends, ends[1:], strict=False))
+        self._values = _split_values(data, self._blocklength, self._fixedsize)
 
     def skip_to(self, targetid):
         """Moves to the first posting at or after ``targetid``: blocks by their last
@@ -264,21 +252,64 @@ class SplitLeafMatcher(W3LeafMatcher):
         self._i = bisect_left(ids, targetid, self._i)
 
 
-def read_whole_list(postfile, offset: int, length: int):
-    """A posting list's document numbers and weights as two NumPy arrays (int64,
-    float64), read in one piece: for a query that scores a whole list at once."""
+
+def _split_values(data: bytes, count: int, fixedsize) -> tuple:
+    """A block's values part as one bytes value a posting."""
+    if fixedsize == 0:
+        return (None,) * count
+    if fixedsize is not None and fixedsize > 0:
+        return tuple(data[i : i + fixedsize] for i in range(0, len(data), fixedsize))
+    if not data:
+        return (b"",) * count
+    code = data[:1].decode()
+    width = array(code).itemsize
+    lengths = array(code, data[1 : 1 + width * count])
+    ends = list(accumulate(lengths, initial=1 + width * count))
+    return tuple(data[a:b] for a, b in zip(ends, ends[1:], strict=False))
+
+
+class WholeList:
+    """A posting list read in one piece: document numbers and weights as NumPy arrays
+    (int64, float64), each posting's value (positions) decoded when asked for."""
+
+    def __init__(self, ids, weights, values=None, blocks=(), data=b"", fixedsize=None):
+        self.ids, self.weights = ids, weights
+        self._values = values  # every value, when the list was inlined in its term info
+        self._blocks = list(blocks)  # (first posting, values offset, size, zipped, count)
+        self._firsts = [block[0] for block in self._blocks]
+        self._data, self._fixedsize = data, fixedsize
+        self._decoded: dict[int, tuple] = {}
+
+    def value(self, index: int) -> bytes:
+        """The value of the posting at ``index`` in the list."""
+        if self._values is not None:
+            return self._values[index]
+        b = bisect_left(self._firsts, index + 1) - 1
+        values = self._decoded.get(b)
+        if values is None:
+            first, start, size, zipped, count = self._blocks[b]
+            part = self._data[start : start + size]
+            if zipped:
+                part = zlib.decompress(part)
+            values = self._decoded[b] = _split_values(part, count, self._fixedsize)
+        return values[index - self._blocks[b][0]]
+
+
+def read_whole_list(postfile, offset: int, length: int, fixedsize=None) -> WholeList:
+    """A posting list read in one piece, for a query that scores a whole list at once;
+    ``fixedsize`` is the field format's value size, for reading values."""
     import numpy as np
 
     data = postfile.get(offset, length)
     if data[:4] != _LIST_MAGIC:
         raise ValueError(f"not a veille posting list: {data[:4]!r}")
-    ids, weights = [], []
+    ids, weights, blocks = [], [], []
     position = 4
+    first = 0
     while position < len(data):
         blocklength = int.from_bytes(data[position : position + _INT_SIZE], "big", signed=True)
-        count, _, _, _, _, idcode, weightcode, idsize, weightsize, _, flags = _HEADER.unpack_from(
-            data, position + _INT_SIZE
-        )
+        header = _HEADER.unpack_from(data, position + _INT_SIZE)
+        count, _, _, _, _, idcode, weightcode, idsize, weightsize, valuesize, flags = header
         start = position + _INT_SIZE + _HEADER.size
         part = data[start : start + idsize]
         if flags & _IDS_ZIPPED:
@@ -294,7 +325,12 @@ def read_whole_list(postfile, offset: int, length: int):
                 weights.append(np.full(count, struct.unpack("<d", part)[0]))
             else:
                 weights.append(np.frombuffer(part, dtype=weightcode.decode()).astype(np.float64))
+        valuestart = start + idsize + weightsize
+        blocks.append((first, valuestart, valuesize, flags & _VALUES_ZIPPED, count))
+        first += count
         position += _INT_SIZE + abs(blocklength)
         if blocklength < 0:
             break
-    return np.concatenate(ids), np.concatenate(weights)
+    return WholeList(
+        np.concatenate(ids), np.concatenate(weights), None, blocks, data, fixedsize
+    )

@@ -1,19 +1,27 @@
-"""A word's alternatives (its fields, its spellings) matched as one list, scored with NumPy.
+"""Queries of words matched from arrays: exact best hits, and Python only per hit.
 
-Every word of a query is an ``Or`` of terms: ``title:guerr OR body:guerr``, and a
-name adds its variant spellings. Whoosh walks such an ``Or`` as a tree of union
-matchers, two Python calls deep per term and per posting, and scores each
-posting with a Python BM25F call; at 100,000 articles a two-word AND spent most
-of its time there. ``EagerOr`` reads the postings of its terms whole (the ids
-and weights parts of ``VeilleCodec``'s blocks, never the positions), computes
-the same BM25F formula over arrays, and merges them into one sorted list that a
-matcher walks by index. Scores, the terms each document matched (for snippets
-and ``missing``) and block-quality skipping are those of Whoosh's tree.
+Every word of a query is an ``Or`` of terms (``title:guerr OR body:guerr``, and a
+name's spellings); Whoosh walks such a query as a tree of union and intersection
+matchers, scoring each posting with a Python BM25F call, and skips blocks by
+bounds that can drop one of the best documents (a block of one word is judged
+by the current block of the other). At 100,000 articles that tree was most of a
+query's time, and 10 of 159 word queries of the bench lost a top-10 hit.
 
-It pays where lists are long: an ``Or`` whose terms hold fewer postings than
-``EAGER_MIN`` in a segment, or a segment written by Whoosh's own codec, is left
-to Whoosh. NumPy is imported only by a search that needs it (``veille search``
-on a small index never does).
+A query made only of terms, phrases, ``Or``, ``And``, ``AndMaybe`` and ``Bonus``
+(every word query, in both tiers) is evaluated per segment with NumPy over whole
+posting lists (the ids and weights of ``VeilleCodec``'s blocks), BM25F computed
+operation for operation as Whoosh does, into one list of matches and scores that
+``ArrayMatcher`` walks with small blocks of known best scores. A phrase gives the
+documents holding all its words, scored as Whoosh scores it; their positions are
+checked only for the documents the walk reaches, so blocks skipped by their
+score are never checked. The terms each hit matched (snippets, missing words)
+are bits kept per posting.
+
+It pays where lists are long: a query whose terms hold fewer postings than
+``EAGER_MIN`` in a segment, a segment written by Whoosh's codec, or a query with
+other parts (prefixes, ranges, exclusions) is left to Whoosh, though each ``Or``
+of terms in it is still one array matcher. NumPy is imported only by a search
+that needs it (``veille search`` on a small index never does).
 """
 
 from __future__ import annotations
@@ -29,7 +37,10 @@ from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
-from veille.indexer.postings import VeilleCodec, read_whole_list
+from veille.indexer.postings import VeilleCodec, WholeList, read_whole_list
+
+from .matching import Bonus
+from .phrase import FastPhrase
 
 # Postings (summed over an Or's terms in one segment) from which reading them whole
 # pays, once NumPy is loaded; and from which it pays to load NumPy (60-100 ms) in a
@@ -91,10 +102,10 @@ def _plain_or(node) -> bool:
 
 
 def _words_only(node) -> bool:
-    from .matching import Bonus
-
     if type(node) is wq.Term:
         return not node.minquality
+    if type(node) is FastPhrase:
+        return all(isinstance(w, str) for w in node.words)
     if _plain_or(node) or type(node) is wq.And:
         return all(_words_only(s) for s in node.subqueries)
     if type(node) is wq.AndMaybe:
@@ -104,8 +115,15 @@ def _words_only(node) -> bool:
     return False
 
 
-def _terms(node) -> list:
-    return [leaf for leaf in node.leaves() if type(leaf) is wq.Term]
+def _terms(node) -> list[tuple[str, str]]:
+    """The (field, word) pairs of ``node``'s terms and phrases."""
+    pairs = []
+    for leaf in node.leaves():
+        if type(leaf) is wq.Term:
+            pairs.append((leaf.fieldname, leaf.text))
+        elif type(leaf) is FastPhrase:
+            pairs += [(leaf.fieldname, word) for word in leaf.words]
+    return pairs
 
 
 def _array_matcher(q, searcher, context):
@@ -118,10 +136,10 @@ def _array_matcher(q, searcher, context):
     if len(terms) > MAX_TERMS:
         return None
     postings = 0
-    for term in terms:
-        btext = _bytes(searcher, term)
-        if btext is not None and (term.fieldname, btext) in reader:
-            postings += reader.doc_frequency(term.fieldname, btext)
+    for fieldname, text in terms:
+        btext = _bytes(searcher, fieldname, text)
+        if btext is not None and (fieldname, btext) in reader:
+            postings += reader.doc_frequency(fieldname, btext)
     if postings < (EAGER_MIN if "numpy" in sys.modules else EAGER_MIN_COLD):
         return None
     weighting = context.weighting if context is not None else searcher.weighting
@@ -129,14 +147,14 @@ def _array_matcher(q, searcher, context):
     lists = evaluation.lists(q)
     if lists is None:
         return None
-    return evaluation.matcher(lists)
+    return evaluation.matcher(lists, q)
 
 
-def _bytes(searcher, term) -> bytes | None:
-    if term.fieldname not in searcher.schema:
+def _bytes(searcher, fieldname: str, text) -> bytes | None:
+    if fieldname not in searcher.schema:
         return None
     try:
-        return searcher.schema[term.fieldname].to_bytes(term.text)
+        return searcher.schema[fieldname].to_bytes(text)
     except ValueError:
         return None
 
@@ -144,7 +162,13 @@ def _bytes(searcher, term) -> bytes | None:
 class _Evaluation:
     """Evaluates a query of words over one segment's postings, as NumPy arrays: each
     node gives its matching ids (sorted), their scores, and bits naming the terms
-    matched; scores add up as Whoosh's matchers add them."""
+    matched; scores add up as Whoosh's matchers add them.
+
+    A phrase gives the documents holding all its words, scored as Whoosh scores it
+    (the words' BM25F summed), before their positions are checked: the matcher
+    checks a document's positions only when the search reaches it, and then scores
+    that document again over the query's tree (``rescore``). Blocks skipped by their
+    best score need no check: a phrase's score is never above its words'."""
 
     def __init__(self, searcher, reader, weighting):
         import numpy as np
@@ -152,27 +176,31 @@ class _Evaluation:
         self.np = np
         self.searcher, self.reader, self.weighting = searcher, reader, weighting
         self.terms: list[tuple[str, bytes]] = []
+        self.leaves: dict[int, tuple] = {}  # a leaf node's (ids, scores, bits)
+        self.phrases: dict[int, list] = {}  # a phrase node's word lists and field format
+        self.unchecked = 0  # bits of the phrases' words: documents to check
+        self.listed: dict[int, list] = {}  # a term leaf's ids as a list, for rescore
 
     def lists(self, node):
-        from .matching import Bonus
-
         kind = type(node)
         if kind is wq.Term:
-            found = self._term(node)
-        elif kind is Bonus:
+            found = self.leaves[id(node)] = self._term(node)
+            return found
+        if kind is FastPhrase:
+            found = self.leaves[id(node)] = self._phrase(node)
+            return found
+        if kind is Bonus:
             found = self.lists(node.child)
             if found is not None:
                 found = (found[0], found[1] + node.bonus, found[2])
             return found
-        elif kind is wq.AndMaybe:
+        if kind is wq.AndMaybe:
             found = self._and_maybe(node)
         elif kind is wq.And:
             found = self._all(node.subqueries)
         else:
             found = self._any(node.subqueries)
-        # Whoosh applies a compound's boost only when it has several children.
-        several = kind is wq.AndMaybe or len(getattr(node, "subqueries", ())) > 1
-        if found is not None and kind is not wq.Term and several and node.boost != 1.0:
+        if found is not None and _boosted(node):
             found = (found[0], found[1] * node.boost, found[2])
         return found
 
@@ -180,39 +208,82 @@ class _Evaluation:
         np = self.np
         return np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64)
 
-    def _term(self, term):
+    def _bit(self, fieldname: str, btext) -> int:
+        self.terms.append((fieldname, btext))
+        return 1 << (len(self.terms) - 1)
+
+    def _postings(self, fieldname: str, btext: bytes, boost: float):
+        """A term's WholeList and its BM25F scores (None: not a BM25F field)."""
         np = self.np
-        bit = 1 << len(self.terms)
-        btext = _bytes(self.searcher, term)
-        self.terms.append((term.fieldname, btext))
         reader = self.reader
-        if btext is None or (term.fieldname, btext) not in reader:
-            return self._empty()
-        if term.boost == 0 or self.weighting is None:  # a filter, or a boolean context
-            scorer = None
-        else:
-            scorer = self.weighting.scorer(self.searcher, term.fieldname, btext)
-            if type(scorer) is not BM25FScorer:
-                return None
-        terminfo = reader.term_info(term.fieldname, btext)
+        terminfo = reader.term_info(fieldname, btext)
+        fmt = self.searcher.schema[fieldname].format
         if terminfo.is_inlined():
-            ids, weights, _ = terminfo.inlined_postings()
-            ids, weights = np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+            ids, weights, values = terminfo.inlined_postings()
+            postings = WholeList(
+                np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), values
+            )
         else:
             offset, length = terminfo.extent()
             if isinstance(length, tuple):  # Whoosh's W3TermInfo.from_bytes leaves it unpacked
                 (length,) = length
-            ids, weights = read_whole_list(reader._terms._postfile, offset, length)
-        if scorer is None:
-            scores = np.zeros(len(ids))
-        else:
-            lengths = _field_lengths(reader, term.fieldname)[ids]
-            # BM25F as whoosh.scoring.bm25 computes it, operation for operation.
-            idf, k1, b, avgfl = scorer.idf, scorer.K1, scorer.B, scorer.avgfl
-            scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
-            if term.boost != 1.0:
-                scores = scores * term.boost
-        return ids, scores, np.full(len(ids), bit, dtype=np.int64)
+            postings = read_whole_list(
+                reader._terms._postfile, offset, length, fmt.fixed_value_size()
+            )
+        if boost == 0 or self.weighting is None:  # a filter, or a boolean context
+            return postings, np.zeros(len(postings.ids))
+        scorer = self.weighting.scorer(self.searcher, fieldname, btext)
+        if type(scorer) is not BM25FScorer:
+            return postings, None
+        weights = postings.weights
+        lengths = _field_lengths(reader, fieldname)[postings.ids]
+        # BM25F as whoosh.scoring.bm25 computes it, operation for operation.
+        idf, k1, b, avgfl = scorer.idf, scorer.K1, scorer.B, scorer.avgfl
+        scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+        if boost != 1.0:
+            scores = scores * boost
+        return postings, scores
+
+    def _term(self, term):
+        np = self.np
+        btext = _bytes(self.searcher, term.fieldname, term.text)
+        bit = self._bit(term.fieldname, btext)
+        if btext is None or (term.fieldname, btext) not in self.reader:
+            return self._empty()
+        postings, scores = self._postings(term.fieldname, btext, term.boost)
+        if scores is None:
+            return None
+        return postings.ids, scores, np.full(len(scores), bit, dtype=np.int64)
+
+    def _phrase(self, node):
+        """The documents holding every word of the phrase, to be checked (see above)."""
+        np = self.np
+        fieldname = node.fieldname
+        btexts = [_bytes(self.searcher, fieldname, word) for word in node.words]
+        bits = [self._bit(fieldname, btext) for btext in btexts]
+        if not btexts or any(b is None or (fieldname, b) not in self.reader for b in btexts):
+            return self._empty()
+        words = []
+        result = None
+        at = []  # for each word, where each candidate stands in its list
+        for btext, bit in zip(btexts, bits, strict=True):
+            postings, scores = self._postings(fieldname, btext, 1.0)
+            if scores is None:
+                return None
+            words.append(postings)
+            part = (postings.ids, scores, np.full(len(scores), bit, dtype=np.int64))
+            if result is None:
+                result, at = part, [np.arange(len(scores))]
+                continue
+            ids, left, right = np.intersect1d(result[0], part[0], True, return_indices=True)
+            result = ids, result[1][left] + part[1][right], result[2][left] | part[2][right]
+            at = [a[left] for a in at] + [right]
+        if len(words) > 1:
+            mask = sum(bits)
+            fmt = self.searcher.schema[fieldname].format
+            self.phrases[id(node)] = _Phrase(mask, result[0], at, words, fmt)
+            self.unchecked |= mask
+        return result
 
     def _any(self, subqueries):
         """Union: every id of any child, its scores summed (in the children's order)."""
@@ -230,23 +301,18 @@ class _Evaluation:
         starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
         return ids[starts], np.add.reduceat(scores, starts), np.bitwise_or.reduceat(bits, starts)
 
+    def _intersect(self, result, part):
+        ids, left, right = self.np.intersect1d(result[0], part[0], True, return_indices=True)
+        return ids, result[1][left] + part[1][right], result[2][left] | part[2][right]
+
     def _all(self, subqueries):
         """Intersection: the ids every child holds, their scores summed."""
-        np = self.np
         result = None
         for sub in subqueries:
             part = self.lists(sub)
             if part is None:
                 return None
-            if result is None:
-                result = part
-                continue
-            ids, left, right = np.intersect1d(result[0], part[0], True, return_indices=True)
-            result = (
-                ids,
-                result[1][left] + part[1][right],
-                result[2][left] | part[2][right],
-            )
+            result = part if result is None else self._intersect(result, part)
         return result
 
     def _and_maybe(self, node):
@@ -261,7 +327,51 @@ class _Evaluation:
         bits[left] |= second[2][right]
         return ids, scores, bits
 
-    def matcher(self, lists) -> ArrayMatcher:
+    def rescore(self, node, docnum: int):
+        """(score, bits) of one document over the tree once its phrases are checked, or
+        None if it does not match."""
+        kind = type(node)
+        leaf = self.leaves.get(id(node))
+        if leaf is not None:
+            ids, scores, bits = leaf
+            phrase = self.phrases.get(id(node))
+            if phrase is not None:
+                if not phrase.holds(docnum):
+                    return None
+                i = bisect_left(phrase.candidates, docnum)
+            else:
+                listed = self.listed.get(id(node))
+                if listed is None:
+                    listed = self.listed[id(node)] = ids.tolist()
+                i = bisect_left(listed, docnum)
+                if i == len(listed) or listed[i] != docnum:
+                    return None
+            return float(scores[i]), int(bits[i])
+        if kind is Bonus:
+            found = self.rescore(node.child, docnum)
+            return None if found is None else (found[0] + node.bonus, found[1])
+        if kind is wq.AndMaybe:
+            first = self.rescore(node.a, docnum)
+            if first is None:
+                return None
+            second = self.rescore(node.b, docnum)
+            found = first if second is None else (first[0] + second[0], first[1] | second[1])
+        else:
+            found = None
+            for sub in node.subqueries:
+                part = self.rescore(sub, docnum)
+                if part is None:
+                    if kind is wq.And:
+                        return None
+                    continue
+                found = part if found is None else (found[0] + part[0], found[1] | part[1])
+            if found is None:
+                return None
+        if _boosted(node):
+            found = (found[0] * node.boost, found[1])
+        return found
+
+    def matcher(self, lists, root) -> ArrayMatcher:
         np = self.np
         ids, scores, bits = lists
         reader = self.reader
@@ -273,9 +383,60 @@ class _Evaluation:
             blockmax = np.maximum.reduceat(scores, np.arange(0, len(scores), BLOCK))
         else:
             blockmax = scores
+        check = None
+        if self.phrases:
+            unchecked = self.unchecked
+
+            phrases = list(self.phrases.values())
+
+            def check(docnum: int, docbits: int):
+                if not docbits & unchecked:
+                    return True
+                # Every phrase the document is a candidate of holds: kept as scored.
+                if all(p.holds(docnum) for p in phrases if docbits & p.mask == p.mask):
+                    return True
+                return self.rescore(root, docnum)
+
         return ArrayMatcher(
-            ids.tolist(), scores.tolist(), bits.tolist(), blockmax.tolist(), self.terms
+            ids.tolist(), scores.tolist(), bits.tolist(), blockmax.tolist(), self.terms, check
         )
+
+
+def _boosted(node) -> bool:
+    """Whether Whoosh applies the boost of this compound: only when it has several children."""
+    several = type(node) is wq.AndMaybe or len(getattr(node, "subqueries", ())) > 1
+    return several and node.boost != 1.0
+
+
+class _Phrase:
+    """A phrase's candidates (documents holding all its words) and the check that its
+    words stand at consecutive positions, as query.phrase.PhraseMatcher checks them."""
+
+    def __init__(self, mask: int, candidates, at, words, fmt):
+        self.mask = mask  # the bits of its words
+        self.candidates = candidates.tolist()
+        self.at = [a.tolist() for a in at]
+        self.words, self.fmt = words, fmt
+        self.known: dict[int, bool] = {}
+
+    def holds(self, docnum: int) -> bool:
+        found = self.known.get(docnum)
+        if found is None:
+            found = self.known[docnum] = self._in_a_row(docnum)
+        return found
+
+    def _in_a_row(self, docnum: int) -> bool:
+        k = bisect_left(self.candidates, docnum)
+        if k == len(self.candidates) or self.candidates[k] != docnum:
+            return False
+        decode = self.fmt.decode_positions
+        starts = None
+        for offset, (postings, at) in enumerate(zip(self.words, self.at, strict=True)):
+            shifted = {p - offset for p in decode(postings.value(at[k]))}
+            starts = shifted if starts is None else starts & shifted
+            if not starts:
+                return False
+        return True
 
 
 def _field_lengths(reader: SegmentReader, fieldname: str):
@@ -298,18 +459,44 @@ def _field_lengths(reader: SegmentReader, fieldname: str):
 
 
 class ArrayMatcher(Matcher):
-    """Walks merged postings held in lists: ids, scores, the terms matched (bits)."""
+    """Walks merged postings held in lists: ids, scores, the terms matched (bits).
 
-    def __init__(self, ids, scores, bits, blockmax, terms, i=0):
+    ``check(docnum, bits)``, where a query has phrases, is asked about each document
+    the walk stops at: True keeps it as it is, None drops it, (score, bits) keeps it
+    scored so."""
+
+    def __init__(self, ids, scores, bits, blockmax, terms, check=None, i=0, checked=None):
         self._ids, self._scores, self._bits = ids, scores, bits
         self._blockmax, self._terms = blockmax, terms
         self._n = len(ids)
         self._i = i
         self._max = max(blockmax) if blockmax else 0.0
         self._views = [TermView(self, 1 << k, term) for k, term in enumerate(terms)]
+        self._check = check
+        self._checked = checked if checked is not None else bytearray(self._n if check else 0)
+        self._settle()
 
     def __repr__(self):
         return f"ArrayMatcher({len(self._terms)} terms, {self._n} postings)"
+
+    def _settle(self):
+        """Moves on from the current posting to the first that its check keeps."""
+        check = self._check
+        if check is None:
+            return
+        ids, checked = self._ids, self._checked
+        while self._i < self._n:
+            i = self._i
+            if checked[i]:
+                return
+            kept = check(ids[i], self._bits[i])
+            if kept is None:
+                self._i += 1
+                continue
+            if kept is not True:
+                self._scores[i], self._bits[i] = kept
+            checked[i] = 1
+            return
 
     def is_active(self):
         return self._i < self._n
@@ -324,14 +511,17 @@ class ArrayMatcher(Matcher):
         return self._scores[self._i]
 
     def next(self):
+        block = self._i // BLOCK
         self._i += 1
-        return self._i % BLOCK == 0  # a new block: the collector checks its quality again
+        self._settle()
+        return self._i // BLOCK != block  # a new block: the collector checks its quality
 
     def skip_to(self, targetid):
         if self._i >= self._n:
             raise matching.ReadTooFar
         if targetid > self._ids[self._i]:
             self._i = bisect_left(self._ids, targetid, self._i)
+            self._settle()
 
     def supports_block_quality(self):
         return True
@@ -351,6 +541,7 @@ class ArrayMatcher(Matcher):
             skipped += 1
         if skipped:
             self._i = min(block * BLOCK, self._n)
+            self._settle()
         return skipped
 
     def replace(self, minquality=0):
@@ -360,7 +551,14 @@ class ArrayMatcher(Matcher):
 
     def copy(self):
         return ArrayMatcher(
-            self._ids, self._scores, self._bits, self._blockmax, self._terms, self._i
+            self._ids,
+            self._scores,
+            self._bits,
+            self._blockmax,
+            self._terms,
+            self._check,
+            self._i,
+            self._checked,
         )
 
     def supports(self, astype):
@@ -382,10 +580,10 @@ class ArrayMatcher(Matcher):
                 yield view.term()
 
     def all_ids(self):
-        i = self._i
-        while i < self._n:
-            yield self._ids[i]
-            i += 1
+        walker = self.copy()
+        while walker.is_active():
+            yield walker.id()
+            walker.next()
 
 
 class TermView(Matcher):

@@ -96,9 +96,26 @@ def test_a_query_of_words_is_matched_as_a_whole(index):
         analyzer = index_analyzer(ix)
         words = plan(parse("guerre paix", analyzer, reader), reader)
         phrase = plan(parse('"accord de paix" Kiev', analyzer, reader), reader)
+        prefix = plan(parse("garant* Kiev", analyzer, reader), reader)
     assert isinstance(eager(words.complete), EagerTree)
     assert isinstance(eager(words.partial), EagerTree)
-    assert not isinstance(eager(phrase.complete), EagerTree)  # phrases stay Whoosh's
+    assert isinstance(eager(phrase.complete), EagerTree)
+    assert not isinstance(eager(prefix.complete), EagerTree)  # prefixes stay Whoosh's
+
+
+@pytest.mark.parametrize("query", QUERIES[:-1])
+def test_skipping_what_cannot_reach_the_page_never_changes_it(index, monkeypatch, query):
+    """Past the exact count, blocks whose best score cannot enter the page are skipped
+    (and phrases in them never checked): the page is the one a full count gives."""
+    monkeypatch.setattr("veille.query.eager.EAGER_MIN", 0)
+    monkeypatch.setattr("veille.query.eager.EAGER_MIN_COLD", 0)
+    pages = []
+    for exact in (3, 10**9):
+        monkeypatch.setattr(search_module, "EXACT_TOTAL", exact)
+        result = search(open_index(index), query, limit=10, options=Options(collapse=False))
+        pages.append([(h.path, round(h.score, 9)) for h in result.hits])
+    assert pages[0] == pages[1]
+    assert pages[0]
 
 
 def test_removed_documents_are_not_found(tmp_path, monkeypatch):
