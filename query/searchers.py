@@ -41,6 +41,11 @@ class SearcherPool:
     """Hands each thread an up-to-date searcher of the index at ``directory``."""
 
     def __init__(self, directory: Path):
+        # A server lives long: NumPy loaded once lets every search with long posting
+        # lists use the array evaluation (query/eager.py), which a fresh process
+        # saves for lists long enough to pay for the import.
+        import numpy  # noqa: F401
+
         self.directory = directory
         self._local = threading.local()
         self.opened = 0  # how many searchers were opened, for tests and monitoring
