@@ -20,8 +20,9 @@ are bits kept per posting.
 It pays where lists are long: a query whose terms hold fewer postings than
 ``EAGER_MIN`` in a segment, a segment written by Whoosh's codec, or a query with
 other parts (prefixes, ranges, exclusions) is left to Whoosh, though each ``Or``
-of terms in it is still one array matcher. NumPy is imported only by a search
-that needs it (``veille search`` on a small index never does).
+of terms in it is still one array matcher. A process loads NumPy at its second
+search, or at its first if the lists are long enough to pay for the import
+(``veille search`` on a small index never loads it).
 """
 
 from __future__ import annotations
@@ -42,11 +43,23 @@ from veille.indexer.postings import VeilleCodec, WholeList, read_whole_list
 from .matching import Bonus
 from .phrase import FastPhrase
 
-# Postings (summed over an Or's terms in one segment) from which reading them whole
+# Postings (summed over a query's terms in one segment) from which reading them whole
 # pays, once NumPy is loaded; and from which it pays to load NumPy (60-100 ms) in a
 # process that has not yet.
 EAGER_MIN = 1_000
 EAGER_MIN_COLD = 20_000
+# A process that searches more than once (a server, a library user, an interactive
+# session) loads NumPy at its second search: only a one-shot `veille search` is
+# spared the import.
+_searches = 0
+
+
+def count_search() -> None:
+    """Notes a search; at the second one in this process, loads NumPy."""
+    global _searches
+    _searches += 1
+    if _searches == 2:
+        import numpy  # noqa: F401
 # Postings per block of the merged list, for block-quality skipping.
 BLOCK = 8
 # Terms an Or may have: which of them a document matched is kept as bits of an int64.

@@ -19,7 +19,7 @@ from veille.indexer.metadata import one_spelling_each, source_key
 from veille.indexer.store import index_analyzer
 
 from .budget import UNLIMITED, Budget
-from .eager import eager
+from .eager import count_search, eager
 from .limits import MAX_LIMIT
 from .matching import Excluding, lacking, plan
 from .parser import RANKED, SOFT, ParsedQuery, QueryError, parse, parse_query
@@ -409,6 +409,7 @@ def run_search(
     if options.sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     budget = Budget(time_limit)
+    count_search()
     reader = searcher.reader()
     vocabulary = searcher_vocabulary(searcher) if options.fuzzy else None
     parsed = parse(text, analyzer, reader, fuzzy=options.fuzzy, vocabulary=vocabulary)

@@ -78,3 +78,27 @@ def test_a_submodule_of_a_deferred_package_imports(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "Revue Kharkiv\n"
+
+
+def test_one_search_on_a_small_index_does_not_load_numpy_and_a_second_does(tmp_path):
+    """A one-shot `veille search` is spared NumPy's import; a process that goes on
+    searching loads it for the array evaluation of long posting lists."""
+    from veille.corpus import CORPUS_DIR
+    from veille.indexer.build import index_paths
+
+    index_paths(tmp_path / "ix", [CORPUS_DIR])
+    proc = run(
+        f"""
+        import sys
+        from pathlib import Path
+        from veille.indexer.store import open_index
+        from veille.query.search import search
+        ix = open_index(Path({str(tmp_path / "ix")!r}))
+        assert search(ix, "Kiev garanties").total == 1
+        print("numpy" in sys.modules)
+        assert search(ix, "Kiev garanties").total == 1
+        print("numpy" in sys.modules)
+        """
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "False\nTrue\n"
