@@ -252,7 +252,6 @@ class SplitLeafMatcher(W3LeafMatcher):
         self._i = bisect_left(ids, targetid, self._i)
 
 
-
 def _split_values(data: bytes, count: int, fixedsize) -> tuple:
     """A block's values part as one bytes value a posting."""
     if fixedsize == 0:
@@ -331,6 +330,4 @@ def read_whole_list(postfile, offset: int, length: int, fixedsize=None) -> Whole
         position += _INT_SIZE + abs(blocklength)
         if blocklength < 0:
             break
-    return WholeList(
-        np.concatenate(ids), np.concatenate(weights), None, blocks, data, fixedsize
-    )
+    return WholeList(np.concatenate(ids), np.concatenate(weights), None, blocks, data, fixedsize)

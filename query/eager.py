@@ -48,6 +48,10 @@ from .phrase import FastPhrase
 # process that has not yet.
 EAGER_MIN = 1_000
 EAGER_MIN_COLD = 20_000
+# Postings per block of the merged list, for block-quality skipping.
+BLOCK = 8
+# Terms a query may have: which of them a document matched is kept as bits of an int64.
+MAX_TERMS = 62
 # A process that searches more than once (a server, a library user, an interactive
 # session) loads NumPy at its second search: only a one-shot `veille search` is
 # spared the import.
@@ -60,10 +64,6 @@ def count_search() -> None:
     _searches += 1
     if _searches == 2:
         import numpy  # noqa: F401
-# Postings per block of the merged list, for block-quality skipping.
-BLOCK = 8
-# Terms an Or may have: which of them a document matched is kept as bits of an int64.
-MAX_TERMS = 62
 
 
 class EagerOr(wq.Or):
@@ -78,10 +78,10 @@ class EagerOr(wq.Or):
 
 
 class EagerTree(wq.WrappingQuery):
-    """A query of words (terms, ``Or``, ``And``, ``AndMaybe``, ``Bonus``) matched as a
-    whole from arrays where its lists are long: one exact list of matches and scores,
-    where Whoosh's tree of matchers skips blocks by bounds that can drop a document
-    of the top N (a block of one word is skipped by the current block of the other)."""
+    """A query of words (terms, phrases, ``Or``, ``And``, ``AndMaybe``, ``Bonus``)
+    matched as a whole from arrays where its lists are long: one exact list of
+    matches and scores, where Whoosh's tree of matchers skips blocks by bounds that
+    can drop a document of the top N."""
 
     def _rewrap(self, child):
         return EagerTree(child)
@@ -190,7 +190,7 @@ class _Evaluation:
         self.searcher, self.reader, self.weighting = searcher, reader, weighting
         self.terms: list[tuple[str, bytes]] = []
         self.leaves: dict[int, tuple] = {}  # a leaf node's (ids, scores, bits)
-        self.phrases: dict[int, list] = {}  # a phrase node's word lists and field format
+        self.phrases: dict[int, _Phrase] = {}  # a phrase node's candidates and check
         self.unchecked = 0  # bits of the phrases' words: documents to check
         self.listed: dict[int, list] = {}  # a term leaf's ids as a list, for rescore
 
