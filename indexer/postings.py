@@ -38,9 +38,9 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 # header, then the three parts. Fields: postings in the block, last document
 # number, highest weight (a double, so block-quality skipping never
 # underestimates it), smallest and largest field length (Whoosh's length bytes),
-# the array types of ids and weights (0 when there is no weight array: see
-# WEIGHT_*), and the byte sizes of the three parts with a flag byte saying which
-# are compressed.
+# the array types of ids and weights (or, for weights, one of _WEIGHT_ONES and
+# _WEIGHT_SAME), and the byte sizes of the three parts with a flag byte saying
+# which are compressed.
 _HEADER = struct.Struct("<HIdBBccIIIB")
 _IDS_ZIPPED, _WEIGHTS_ZIPPED, _VALUES_ZIPPED = 1, 2, 4
 # A part shorter than this is stored as it is: zlib would not pay for itself.
@@ -60,6 +60,17 @@ def _narrowest(values) -> str:
     if top < 1 << 16:
         return "H"
     return "I"
+
+
+def _block_at(data: bytes, at: int) -> tuple[int, tuple]:
+    """The block starting at ``at`` in ``data``: its length (negative for a list's
+    last block) and its header's fields."""
+    length = int.from_bytes(data[at : at + _INT_SIZE], "big", signed=True)  # Whoosh's write_int
+    return length, _HEADER.unpack_from(data, at + _INT_SIZE)
+
+
+def _unzipped(part: bytes, zipped) -> bytes:
+    return zlib.decompress(part) if zipped else part
 
 
 def _maybe_zip(data: bytes) -> tuple[bytes, bool]:
@@ -174,8 +185,7 @@ class SplitLeafMatcher(W3LeafMatcher):
         self._weights = None
         self._values = None
         self._i = 0
-        head = self._postfile.get(position, _INT_SIZE + _HEADER.size)
-        length = int.from_bytes(head[:_INT_SIZE], "big", signed=True)  # Whoosh's write_int
+        length, header = _block_at(self._postfile.get(position, _INT_SIZE + _HEADER.size), 0)
         if length < 0:
             self._lastblock = True
             length = -length
@@ -192,7 +202,7 @@ class SplitLeafMatcher(W3LeafMatcher):
             weightsize,
             valuesize,
             self._flags,
-        ) = _HEADER.unpack_from(head, _INT_SIZE)
+        ) = header
         self._minlength = byte_to_length(minlength)
         self._maxlength = byte_to_length(maxlength)
         self._idoffset = position + _INT_SIZE + _HEADER.size
@@ -203,8 +213,7 @@ class SplitLeafMatcher(W3LeafMatcher):
         self._valuesize = valuesize
 
     def _part(self, offset: int, size: int, zipped: bool) -> bytes:
-        data = self._postfile.get(offset, size)
-        return zlib.decompress(data) if zipped else data
+        return _unzipped(self._postfile.get(offset, size), zipped)
 
     def _read_ids(self):
         data = self._part(self._idoffset, self._idsize, self._flags & _IDS_ZIPPED)
@@ -287,9 +296,7 @@ class WholeList:
         values = self._decoded.get(b)
         if values is None:
             first, start, size, zipped, count = self._blocks[b]
-            part = self._data[start : start + size]
-            if zipped:
-                part = zlib.decompress(part)
+            part = _unzipped(self._data[start : start + size], zipped)
             values = self._decoded[b] = _split_values(part, count, self._fixedsize)
         return values[index - self._blocks[b][0]]
 
@@ -306,20 +313,16 @@ def read_whole_list(postfile, offset: int, length: int, fixedsize=None) -> Whole
     position = 4
     first = 0
     while position < len(data):
-        blocklength = int.from_bytes(data[position : position + _INT_SIZE], "big", signed=True)
-        header = _HEADER.unpack_from(data, position + _INT_SIZE)
+        blocklength, header = _block_at(data, position)
         count, _, _, _, _, idcode, weightcode, idsize, weightsize, valuesize, flags = header
         start = position + _INT_SIZE + _HEADER.size
-        part = data[start : start + idsize]
-        if flags & _IDS_ZIPPED:
-            part = zlib.decompress(part)
+        part = _unzipped(data[start : start + idsize], flags & _IDS_ZIPPED)
         ids.append(np.cumsum(np.frombuffer(part, dtype=idcode.decode()), dtype=np.int64))
         if weightcode == _WEIGHT_ONES:
             weights.append(np.ones(count))
         else:
             part = data[start + idsize : start + idsize + weightsize]
-            if flags & _WEIGHTS_ZIPPED:
-                part = zlib.decompress(part)
+            part = _unzipped(part, flags & _WEIGHTS_ZIPPED)
             if weightcode == _WEIGHT_SAME:
                 weights.append(np.full(count, struct.unpack("<d", part)[0]))
             else:

@@ -41,7 +41,7 @@ from whoosh.util.numeric import byte_to_length
 from veille.indexer.postings import VeilleCodec, WholeList, read_whole_list
 
 from .matching import Bonus
-from .phrase import FastPhrase
+from .phrase import FastPhrase, phrase_starts
 
 # Postings (summed over a query's terms in one segment) from which reading them whole
 # pays, once NumPy is loaded; and from which it pays to load NumPy (60-100 ms) in a
@@ -197,10 +197,10 @@ class _Evaluation:
     def lists(self, node):
         kind = type(node)
         if kind is wq.Term:
-            found = self.leaves[id(node)] = self._term(node)
+            self.leaves[id(node)] = found = self._term(node)
             return found
         if kind is FastPhrase:
-            found = self.leaves[id(node)] = self._phrase(node)
+            self.leaves[id(node)] = found = self._phrase(node)
             return found
         if kind is Bonus:
             found = self.lists(node.child)
@@ -288,8 +288,7 @@ class _Evaluation:
             if result is None:
                 result, at = part, [np.arange(len(scores))]
                 continue
-            ids, left, right = np.intersect1d(result[0], part[0], True, return_indices=True)
-            result = ids, result[1][left] + part[1][right], result[2][left] | part[2][right]
+            result, left, right = self._intersect(result, part)
             at = [a[left] for a in at] + [right]
         if len(words) > 1:
             mask = sum(bits)
@@ -315,8 +314,10 @@ class _Evaluation:
         return ids[starts], np.add.reduceat(scores, starts), np.bitwise_or.reduceat(bits, starts)
 
     def _intersect(self, result, part):
+        """The ids both hold, their scores summed; and where they stand in each."""
         ids, left, right = self.np.intersect1d(result[0], part[0], True, return_indices=True)
-        return ids, result[1][left] + part[1][right], result[2][left] | part[2][right]
+        both = ids, result[1][left] + part[1][right], result[2][left] | part[2][right]
+        return both, left, right
 
     def _all(self, subqueries):
         """Intersection: the ids every child holds, their scores summed."""
@@ -325,7 +326,7 @@ class _Evaluation:
             part = self.lists(sub)
             if part is None:
                 return None
-            result = part if result is None else self._intersect(result, part)
+            result = part if result is None else self._intersect(result, part)[0]
         return result
 
     def _and_maybe(self, node):
@@ -399,7 +400,6 @@ class _Evaluation:
         check = None
         if self.phrases:
             unchecked = self.unchecked
-
             phrases = list(self.phrases.values())
 
             def check(docnum: int, docbits: int):
@@ -443,13 +443,8 @@ class _Phrase:
         if k == len(self.candidates) or self.candidates[k] != docnum:
             return False
         decode = self.fmt.decode_positions
-        starts = None
-        for offset, (postings, at) in enumerate(zip(self.words, self.at, strict=True)):
-            shifted = {p - offset for p in decode(postings.value(at[k]))}
-            starts = shifted if starts is None else starts & shifted
-            if not starts:
-                return False
-        return True
+        pairs = zip(self.words, self.at, strict=True)
+        return bool(phrase_starts(decode(postings.value(at[k])) for postings, at in pairs))
 
 
 def _field_lengths(reader: SegmentReader, fieldname: str):

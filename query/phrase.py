@@ -9,6 +9,8 @@ sets of integers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from whoosh import query as wq
 from whoosh.matching import IntersectionMatcher, NullMatcher
 from whoosh.query.spans import Span, SpanWrappingMatcher
@@ -47,10 +49,19 @@ class PhraseMatcher(SpanWrappingMatcher):
         return self if self.is_active() else NullMatcher()
 
     def _get_spans(self):
-        starts = set(self.ms[0].value_as("positions"))
-        for offset, m in enumerate(self.ms[1:], start=1):
-            starts &= {p - offset for p in m.value_as("positions")}
-            if not starts:
-                return []
+        starts = phrase_starts(m.value_as("positions") for m in self.ms)
         last = len(self.ms) - 1
         return [Span(p, p + last) for p in sorted(starts)]
+
+
+def phrase_starts(positions: Iterable[Iterable[int]]) -> set[int]:
+    """Where the words stand in a row: the positions of the first word that the second
+    follows, the third after it, and so on. ``positions`` gives each word's positions
+    in order, and is read only as long as some start is left."""
+    starts: set[int] | None = None
+    for offset, word in enumerate(positions):
+        shifted = {p - offset for p in word}
+        starts = shifted if starts is None else starts & shifted
+        if not starts:
+            return set()
+    return starts or set()
