@@ -23,7 +23,7 @@ from .eager import count_search, eager
 from .limits import MAX_LIMIT
 from .matching import Excluding, lacking, plan
 from .parser import RANKED, SOFT, ParsedQuery, QueryError, parse, parse_query
-from .snippets import Segments, TermOffsets, find_matches, leading_text, passages, to_html
+from .snippets import Segments, find_matches, leading_text, passages, to_html
 from .suggest import FEW_RESULTS, correction, searcher_vocabulary
 
 SORTS = ("relevance", "date")
@@ -209,27 +209,54 @@ class FacetCounter(WrappingCollector):
     def __init__(self, child, names: tuple[str, ...]):
         super().__init__(child)
         self.names = names
-        self.counts: dict[str, dict[str, int]] = {name: {} for name in names}
-        self.columns: list = []
+        self._counts: dict[str, dict[str, int]] = {name: {} for name in names}
+        self.columns: list = []  # the segment's: (name, counts of raw values, getter, translate)
         self.top = find(child, (CappedTopCollector, collectors.SortingCollector))
 
     def set_subsearcher(self, subsearcher, offset):
         super().set_subsearcher(subsearcher, offset)
+        self._settle()
         reader = subsearcher.reader()
         self.columns = [
-            (self.counts[name], reader.column_reader(name))
+            (
+                name,
+                {},
+                _getter(reader.column_reader(name, translate=False)),
+                field.from_column_value,
+            )
             for name in self.names
             if reader.has_column(name)
+            for field in [reader.schema[name]]
         ]
 
+    @property
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Matches counted by value, for each column (once the collection is over)."""
+        self._settle()
+        return self._counts
+
+    def _settle(self) -> None:
+        """Add a segment's counts of raw column values to the counts by value."""
+        for name, raw_counts, _, translate in self.columns:
+            counts = self._counts[name]
+            for raw, n in raw_counts.items():
+                value = translate(raw)
+                counts[value] = counts.get(value, 0) + n
+        self.columns = []
+
     def matches(self):
-        columns, top = self.columns, self.top
+        columns, top = [(c[1], c[2]) for c in self.columns], self.top
         for sub_docnum in self.child.matches():
             if not getattr(top, "lower_bound", False):
-                for counts, column in columns:
-                    value = column[sub_docnum]
+                for counts, value_of in columns:
+                    value = value_of(sub_docnum)
                     counts[value] = counts.get(value, 0) + 1
             yield sub_docnum
+
+
+def _getter(column):
+    """How to read a column's values by document number, as fast as it allows."""
+    return column.getter() if hasattr(column, "getter") else column.__getitem__
 
 
 def count_facets(searcher: Searcher, docnums: list[int]) -> dict[str, dict[str, int]]:
@@ -392,13 +419,11 @@ def run_search(
     text: str,
     limit: int = 10,
     page: int = 1,
-    offsets: TermOffsets | None = None,
     time_limit: float | None = None,
     options: Options = Options(),
 ) -> SearchResult:
     """Search with an open searcher and the index's analyzer (see ``search``).
 
-    ``offsets`` caches where terms stand in documents shown before (a server's).
     After ``time_limit`` seconds of matching, the search stops and the result,
     ranked among the documents seen so far, is marked partial.
     """
@@ -430,10 +455,8 @@ def run_search(
     shown = tiered[offset : offset + limit]
     queries = [q for q in (tiers.complete, tiers.partial) if q is not None]
     terms = [t for q in queries for field, t in q.iter_all_terms() if field == "body"]
-    # Occurrence counts let an uncached snippet stop early; a cache needs none.
-    counts = (
-        term_counts(searcher, terms, [hit.docnum for hit, _ in shown]) if offsets is None else {}
-    )
+    # Occurrence counts let a snippet stop reading once it has seen them all.
+    counts = term_counts(searcher, terms, [hit.docnum for hit, _ in shown])
     hits = []
     for i, (hit, is_partial) in enumerate(shown):
         matched = set(hit.matched_terms())
@@ -442,9 +465,6 @@ def run_search(
         snippet = []
         if found and budget.spent():
             pass  # out of time: the document's start stands for its passages
-        elif found and offsets is not None:
-            key = (hit["path"], hit["size"], hit["mtime"], id(analyzer))
-            snippet = passages(body, offsets.matches(key, body, analyzer, terms), found)
         elif found:
             matches = find_matches(body, analyzer, frozenset(terms))
             snippet = passages(body, matches, found, occurrences=counts.get(hit.docnum))

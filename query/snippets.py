@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import html
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
 import click
@@ -29,7 +27,6 @@ PASSAGES = 2
 PASSAGE_WIDTH = 240  # characters, context included
 CONTEXT = 70  # characters of context before the first and after the last match
 LEADING_CHARS = 200
-CACHED_OFFSETS = 500_000  # term offsets a TermOffsets cache holds at most (about 50 MB)
 
 _SPACES = re.compile(r"\s+")
 _NOT_SPACE = re.compile(r"\S")
@@ -37,58 +34,9 @@ _NOT_SPACE = re.compile(r"\S")
 
 def find_matches(text: str, analyzer, terms: frozenset[str]) -> Iterator[Match]:
     """Where the tokens of ``text`` that are in ``terms`` stand, in text order."""
-    for t in analyzer(text, chars=True, mode="index"):
-        if t.text in terms:
-            yield t.startchar, t.endchar, t.text
-
-
-class TermOffsets:
-    """Where each term stands in recently shown documents, one analysis per document.
-
-    A server shows the same documents again and again; with this cache their
-    passages cost dictionary look-ups instead of a run of the chain. Bounded to
-    ``size`` documents and ``offsets`` term offsets in all (its memory), least
-    recently used first out; safe to share by threads.
-    """
-
-    def __init__(self, size: int = 512, offsets: int = CACHED_OFFSETS):
-        self.size = size
-        self.max_offsets = offsets
-        self.held = 0  # term offsets held, over every document
-        self._docs: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def matches(self, key, text: str, analyzer, terms: Iterable[str]) -> list[Match]:
-        """The matches of ``terms`` in ``text`` (``key`` names this text: path, size, time)."""
-        with self._lock:
-            entry = self._docs.get(key)
-            if entry is not None:
-                self._docs.move_to_end(key)
-        if entry is None:
-            entry = _term_offsets(text, analyzer)
-            self._keep(key, entry)
-        return sorted((s, e, term) for term in set(terms) for s, e in entry[0].get(term, ()))
-
-    def _keep(self, key, entry: tuple[dict, int]) -> None:
-        """Cache a document's offsets, dropping the least recently used past the bounds."""
-        with self._lock:
-            if key in self._docs or entry[1] > self.max_offsets:
-                return
-            self._docs[key] = entry
-            self.held += entry[1]
-            while len(self._docs) > self.size or self.held > self.max_offsets:
-                _, (_, dropped) = self._docs.popitem(last=False)
-                self.held -= dropped
-
-
-def _term_offsets(text: str, analyzer) -> tuple[dict[str, list[tuple[int, int]]], int]:
-    """Where each term of ``text`` stands, and how many offsets that is."""
-    offsets: dict[str, list[tuple[int, int]]] = {}
-    count = 0
-    for t in analyzer(text, chars=True, mode="index"):
-        offsets.setdefault(t.text, []).append((t.startchar, t.endchar))
-        count += 1
-    return offsets, count
+    for term, start, end in analyzer.spans(text):
+        if term in terms:
+            yield start, end, term
 
 
 def passages(

@@ -49,7 +49,7 @@ from .public import PUBLIC_URL_ENV, PublicPaths
 from .related import UnknownDocument, related
 from .search import SORTS, Options, SearchResult, run_search
 from .searchers import SearcherPool
-from .snippets import TermOffsets, mark_all
+from .snippets import mark_all
 from .suggest import COMPLETIONS, completions, searcher_vocabulary
 
 log = logging.getLogger("veille.server")
@@ -164,7 +164,6 @@ class SearchApp:
     ):
         self.index_dir = Path(index_dir)
         self.pool = SearcherPool(self.index_dir)
-        self.offsets = TermOffsets()
         self.time_limit = SERVER_SEARCH_SECONDS  # each request's budget (see query/budget.py)
         self.public_url = ""  # where the indexed folder's files are published, if anywhere
         self._warned_origins: set[str] = set()  # refused origins already logged
@@ -367,7 +366,6 @@ class SearchApp:
                 query,
                 limit,
                 page,
-                self.offsets,
                 time_limit=self.time_limit,
                 options=options,
             )

@@ -16,8 +16,10 @@ from veille.indexer.analysis import (
     VariantKeyFilter,
     WordMemo,
     WordTokenizer,
+    build_analyzer,
     stemming_chain,
     word_filters,
+    word_texts,
 )
 from veille.indexer.stemming import french_light_stem
 from veille.indexer.tables import data_text, parse_synonyms, word_list
@@ -346,3 +348,52 @@ class TestWordMemo:
     def test_can_skip_stemming(self, analyzer):
         assert analyzer.unstemmed("Sécurités") == ["securites"]
         assert analyzer.terms("Sécurités") == ("securit",)
+
+
+class TestSpans:
+    """``VeilleAnalyzer.spans``, the chain's tokens with their offsets, looked up word by
+    word where no table rule can apply: always what the chain itself gives."""
+
+    @staticmethod
+    def chain_spans(analyzer, text):
+        return [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="index")]
+
+    def test_equals_the_chain_on_random_text_of_table_words_names_and_stop_words(self, analyzer):
+        import random
+        from pathlib import Path
+
+        tables = data_text("synonyms.txt") + data_text("variants.txt")
+        data = Path(__file__).parent / "data"
+        vocabulary = sorted(
+            set(word_texts(tables))
+            | set(word_texts((data / "dev.tsv").read_text(encoding="utf-8")))
+            | {"le", "la", "de", "l'", "d’", "et", "Шойгу", "Lukaschenko", "sécu\u00adrité"}
+        )
+        entries = [  # whole entries, several words long
+            entry.strip()
+            for line in tables.splitlines()
+            if not line.startswith("#")
+            for entry in line.replace("=>", ",").split(",")
+            if " " in entry.strip()
+        ]
+        vocabulary += entries * 3
+        punctuation = [" ", " ", " ", ", ", ". ", " « ", " » ", "\n", "-", "'"]
+        rng = random.Random(13)
+        for _ in range(300):
+            pieces = []
+            for _ in range(rng.randint(1, 60)):
+                pieces += [rng.choice(vocabulary), rng.choice(punctuation)]
+            text = "".join(pieces)
+            assert list(analyzer.spans(text)) == self.chain_spans(analyzer, text), text
+
+    def test_overlapping_rules_match_leftmost_longest_as_the_chain_does(self):
+        custom = build_analyzer(synonyms_text="new york, nyc\nyork times, nyt\nparis, lutèce\n")
+        for text in (
+            "the new york times",
+            "york times of new york times",
+            "paris " * 3 + "new york " * 2 + "times",
+            "un mot " * 10 + "new " + "le " * 10 + "york",
+        ):
+            assert list(custom.spans(text)) == self.chain_spans(custom, text), text
+        stacked = [t for t, _, _ in custom.spans("the new york times")]
+        assert stacked.count(custom.terms("nyc")[0]) == 1  # new york, not york times

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from veille.query.snippets import (
-    TermOffsets,
     find_matches,
     leading_text,
     mark_all,
@@ -36,10 +35,10 @@ def test_passages_stop_reading_once_they_have_every_wanted_term(analyzer):
     calls = []
 
     class CountingAnalyzer:
-        def __call__(self, text, **kwargs):
-            for t in analyzer(text, **kwargs):
-                calls.append(t.text)
-                yield t
+        def spans(self, text):
+            for span in analyzer.spans(text):
+                calls.append(span)
+                yield span
 
     text = f"Kiev un. {FILLER} Kiev deux. {FILLER} Kiev trois. " + FILLER * 20
     segments = best(text, CountingAnalyzer(), {"kiv"}, wanted={"kiv"})
@@ -66,21 +65,3 @@ def test_no_match_gives_no_passage_and_the_start_of_the_text_instead(analyzer):
 def test_mark_all_keeps_line_breaks(analyzer):
     segments = mark_all("Kiev\n\nOdessa", analyzer, {"odesa"})
     assert segments == [("Kiev\n\n", False), ("Odessa", True)]
-
-
-def test_the_offsets_cache_gives_the_same_passages_and_analyses_each_document_once(analyzer):
-    text = f"Kiev au début. {FILLER} Odessa et Kyiv à la fin."
-    runs = []
-
-    def counting(value, **kwargs):
-        runs.append(value)
-        return analyzer(value, **kwargs)
-
-    cache = TermOffsets(size=1)
-    for terms in ({"kiv"}, {"odesa", "kiv"}, {"kiv"}):
-        cached = passages(text, cache.matches("a", text, counting, terms))
-        assert cached == best(text, analyzer, terms)
-    assert len(runs) == 1
-    cache.matches("b", "Autre texte", counting, {"kiv"})
-    cache.matches("a", text, counting, {"kiv"})  # "a" was pushed out by "b"
-    assert len(runs) == 3

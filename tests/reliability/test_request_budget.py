@@ -20,7 +20,6 @@ from veille.indexer.store import STORED_BODY_CHARS, open_index
 from veille.query.pages import DOC_PART_CHARS
 from veille.query.parser import MAX_NEAR_TERMS, MAX_PREFIX_EXPANSION_TOTAL, parse
 from veille.query.search import Options, search
-from veille.query.snippets import TermOffsets
 from veille.query.wsgi import make_app
 
 BUDGET = 1.0  # seconds: the server's setting in these tests
@@ -173,16 +172,6 @@ def test_a_long_document_page_comes_in_parts_that_make_the_whole(long_and_short)
     assert "part=2" in next_link
     error = app.get("/doc", {"path": path, "part": parts + 1}, status=400).json["error"]
     assert f"from 1 to {parts}" in error
-
-
-def test_the_offsets_cache_is_bounded_in_offsets_not_only_documents(analyzer):
-    cache = TermOffsets(size=512, offsets=1_000)
-    text = "gouvernement Kiev " * 200  # 400 offsets each
-    for n in range(10):
-        assert cache.matches(("doc", n), text, analyzer, ["kiv"])
-        assert cache.held <= 1_000
-    assert cache.matches(("huge", 0), text * 10, analyzer, ["kiv"])  # too big to keep
-    assert cache.held <= 1_000 and ("huge", 0) not in cache._docs
 
 
 # The server while every search thread is busy -----------------------------------------
