@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import sys
 from bisect import bisect_left
+from collections.abc import Iterator, Mapping
 
-from whoosh import matching
+from whoosh import collectors, matching
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.matching.mcore import Matcher
@@ -575,6 +576,14 @@ class ArrayMatcher(Matcher):
     def term_matchers(self):
         return iter(self._views)
 
+    def current_bits(self) -> int:
+        """The terms the current match holds, as bits of ``terms``."""
+        return self._bits[self._i]
+
+    @property
+    def terms(self) -> list:
+        return self._terms
+
     def matching_terms(self, id=None):
         if not self.is_active():
             return
@@ -610,3 +619,79 @@ class TermView(Matcher):
     def id(self):
         parent = self._parent
         return parent._ids[parent._i] if parent._bits[parent._i] & self.bit else -1
+
+
+class MatchedTerms(collectors.TermsCollector):
+    """Whoosh's ``TermsCollector`` (the terms each match holds, for snippets and missing
+    words), which asks every term of the query about every match: from an
+    ``ArrayMatcher`` it keeps the match's bits, and names the terms of a hit when asked."""
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.bits: dict[int, tuple[int, list]] = {}  # global docnum: (bits, terms)
+        self._array = None
+
+    def set_subsearcher(self, subsearcher, offset):
+        super().set_subsearcher(subsearcher, offset)
+        matcher = self.child.matcher
+        self._array = matcher if isinstance(matcher, ArrayMatcher) else None
+
+    def collect(self, sub_docnum):
+        array = self._array
+        if array is None:
+            return super().collect(sub_docnum)
+        self.child.collect(sub_docnum)
+        self.bits[self.child.offset + sub_docnum] = (array.current_bits(), array.terms)
+
+    def results(self):
+        r = self.child.results()
+        r.docterms = DocTerms(self.docterms, self.bits)
+        r.termdocs = TermDocs(r.docterms)
+        return r
+
+
+class DocTerms(Mapping):
+    """Global docnum -> the (field, term) pairs it matched: Whoosh's lists, then bits."""
+
+    def __init__(self, lists: dict[int, list], bits: dict[int, tuple[int, list]]):
+        self._lists, self._bits = lists, bits
+
+    def __getitem__(self, docnum: int) -> list:
+        found = self._lists.get(docnum)
+        if found is not None:
+            return found
+        bits, terms = self._bits[docnum]
+        return [term for k, term in enumerate(terms) if bits >> k & 1]
+
+    def __iter__(self) -> Iterator[int]:
+        yield from self._lists
+        yield from (docnum for docnum in self._bits if docnum not in self._lists)
+
+    def __len__(self) -> int:
+        return len(self._lists) + sum(1 for docnum in self._bits if docnum not in self._lists)
+
+
+class TermDocs(Mapping):
+    """(field, term) -> the global docnums that matched it, built from ``DocTerms`` when
+    first read (veille reads terms by hit only)."""
+
+    def __init__(self, docterms: Mapping):
+        self._docterms = docterms
+        self._built: dict | None = None
+
+    def _table(self) -> dict:
+        if self._built is None:
+            self._built = {}
+            for docnum, terms in self._docterms.items():
+                for term in terms:
+                    self._built.setdefault(term, []).append(docnum)
+        return self._built
+
+    def __getitem__(self, term):
+        return self._table()[term]
+
+    def __iter__(self):
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())

@@ -19,7 +19,7 @@ from veille.indexer.metadata import one_spelling_each, source_key
 from veille.indexer.store import index_analyzer
 
 from .budget import UNLIMITED, Budget
-from .eager import count_search, eager
+from .eager import MatchedTerms, count_search, eager
 from .limits import MAX_LIMIT
 from .matching import Excluding, lacking, plan
 from .parser import RANKED, SOFT, ParsedQuery, QueryError, parse, parse_query
@@ -375,7 +375,7 @@ def make_collector(
     # which also keeps Whoosh from preloading unions on small indexes: its preloaded
     # union (ArrayUnionMatcher) skipped some of the best partial matches once the
     # page was full. Finding the terms afterwards for the shown hits only was slower.
-    c = collectors.TermsCollector(c)
+    c = MatchedTerms(c)
     if options.collapse:
         c = collectors.CollapseCollector(c, sorting.FieldFacet("story"), limit=1)
     return c

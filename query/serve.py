@@ -78,13 +78,123 @@ def serve(
 ) -> None:
     """Serve until interrupted. Prints the address it listens on to stderr.
 
-    With ``workers`` > 1 the listening socket is opened once and that many
-    processes (forked, each with its own searchers) answer on it: Python runs one
-    thread at a time per process, so this is how a search server uses several cores.
+    With ``workers`` > 1 that many processes (forked, each with its own searchers)
+    answer: Python runs one thread at a time per process, so this is how a search
+    server uses several cores. Each has its own listening socket on the port
+    (SO_REUSEPORT), among which the system shares new connections evenly; on one
+    shared socket, whichever process woke first took them, and a burst of
+    connections kept alive could all land on one process, leaving a core idle.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    sock = socket.create_server((host, port), backlog=1024)
-    address = f"http://{host}:{sock.getsockname()[1]}"
+    own_sockets = workers > 1 and hasattr(socket, "SO_REUSEPORT")
+    sock = (
+        _port_holder(host, port)
+        if own_sockets
+        else socket.create_server((host, port), backlog=1024)
+    )
+    bound_port = sock.getsockname()[1]
+    address = f"http://{host}:{bound_port}"
+    build_app = functools.partial(
+        make_app,
+        index_dir,
+        cors_origins,
+        accepted_hosts(host, allowed_hosts),
+        token,
+        time_limit,
+        search_slots=threads,
+        public_url=public_url,
+    )
+    if workers <= 1:
+        _announce(index_dir, address, workers, host, allowed_hosts, token)
+        _run(sock, build_app, threads)
+        return
+    signal.signal(signal.SIGTERM, _interrupt)
+    ready_read, ready_write = os.pipe()
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # a worker: serve until the parent stops it
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            os.close(ready_read)
+            code = 0
+            try:
+                if own_sockets:
+                    sock.close()
+                    sock = socket.create_server((host, bound_port), backlog=1024, reuse_port=True)
+                os.write(ready_write, b".")
+                os.close(ready_write)
+                _run(sock, build_app, threads)
+            except BaseException:
+                code = 1
+            os._exit(code)
+        children.append(pid)
+    os.close(ready_write)
+    try:
+        if _all_ready(ready_read, workers):
+            _announce(index_dir, address, workers, host, allowed_hosts, token)
+            _wait_for_workers()
+        else:
+            raise OSError("a worker process could not open its socket")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        os.close(ready_read)
+        _stop(children)
+
+
+def _port_holder(host: str, port: int) -> socket.socket:
+    """A socket bound to the port, not listening: it takes the port (``--port 0`` picks
+    one; a port in use is refused, as for one process) and lets the workers' own
+    listening sockets join it (SO_REUSEPORT, set once bound)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _all_ready(ready_read: int, workers: int) -> bool:
+    """Whether every worker said it listens (each writes one byte; a dead one, none)."""
+    got = 0
+    while got < workers:
+        data = os.read(ready_read, workers)
+        if not data:
+            return False
+        got += len(data)
+    return True
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _wait_for_workers() -> None:
+    """Return when a worker dies or the parent is asked to stop (SIGTERM, Ctrl-C)."""
+    try:
+        os.wait()  # returns when a worker dies, or raises KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+
+
+def _stop(children: list[int]) -> None:
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    for pid in children:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _announce(index_dir, address, workers, host, allowed_hosts, token) -> None:
+    """The lines that say where the service listens and whom it answers (stderr)."""
     plural = f" with {workers} worker processes" if workers > 1 else ""
     print(f"veille: serving {index_dir} on {address}/{plural} (Ctrl-C to stop)", file=sys.stderr)
     hosts = accepted_hosts(host, allowed_hosts)
@@ -93,51 +203,6 @@ def serve(
     if token:
         print("veille: requests must carry the token in X-Veille-Token", file=sys.stderr)
     sys.stderr.flush()
-    build_app = functools.partial(
-        make_app,
-        index_dir,
-        cors_origins,
-        hosts,
-        token,
-        time_limit,
-        search_slots=threads,
-        public_url=public_url,
-    )
-    if workers <= 1:
-        _run(sock, build_app, threads)
-        return
-    children = []
-    for _ in range(workers):
-        pid = os.fork()
-        if pid == 0:  # a worker: serve until the parent stops it
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            code = 0
-            try:
-                _run(sock, build_app, threads)
-            except BaseException:
-                code = 1
-            os._exit(code)
-        children.append(pid)
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        os.wait()  # returns when a worker dies, or raises KeyboardInterrupt
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for pid in children:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for pid in children:
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
 
 
 def _guarded_channel():

@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import socket
+import subprocess
 import threading
 import time
 import urllib.error
@@ -220,7 +221,7 @@ def test_the_servers_own_pages_render_every_payload_as_text(live):
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
-def test_worker_processes_share_the_socket_and_stop_together(tmp_path):
+def test_worker_processes_share_the_connections_and_stop_together(tmp_path):
 
     index_paths(tmp_path / "ix", [CORPUS_DIR])
     with started_server(tmp_path / "ix", "--workers", "2", veille=veille_command()) as server:
@@ -231,7 +232,57 @@ def test_worker_processes_share_the_socket_and_stop_together(tmp_path):
         pid = server.process.pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         assert len(children) == 2
+        # A burst of connections kept open (as a load of keep-alive clients opens them)
+        # is shared by both workers: on one socket, one process could take them all.
+        host, port = server.address.removeprefix("http://").split(":")
+        burst = [socket.create_connection((host, int(port)), timeout=10) for _ in range(16)]
+        try:
+
+            def held():
+                return [len(connections_of(child, int(port))) for child in children]
+
+            assert eventually(lambda: sum(held()) == 16), held()
+            assert min(held()) > 0, held()
+        finally:
+            for conn in burst:
+                conn.close()
+        # Another server cannot take the port, even one of several workers.
+        taken = subprocess.run(
+            [
+                veille_command(),
+                "serve",
+                "--index",
+                str(tmp_path / "ix"),
+                "--port",
+                port,
+                "--workers",
+                "2",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert taken.returncode != 0 and "cannot listen" in taken.stderr
     assert eventually(lambda: not any(Path(f"/proc/{pid}").exists() for pid in children))
+
+
+def connections_of(pid: str, port: int) -> set[int]:
+    """The established TCP connections on ``port`` that process ``pid`` holds (socket inodes)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        target = os.readlink(fd) if fd.is_symlink() else ""
+        if target.startswith("socket:["):
+            inodes.add(int(target[8:-1]))
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not Path(table).exists():
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            if local_port == port and fields[3] == "01":  # ESTABLISHED
+                established.add(int(fields[9]))
+    return inodes & established
 
 
 def raw_request(address: str, data: bytes) -> tuple[int, dict, dict]:
