@@ -30,6 +30,7 @@ from __future__ import annotations
 import sys
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
+from itertools import chain
 
 from whoosh import collectors, matching
 from whoosh import query as wq
@@ -42,7 +43,7 @@ from whoosh.util.numeric import byte_to_length
 from veille.indexer.postings import VeilleCodec, WholeList, read_whole_list
 
 from .matching import Bonus
-from .phrase import FastPhrase, phrase_starts
+from .phrase import FastPhrase
 
 # Postings (summed over a query's terms in one segment) from which reading them whole
 # pays, once NumPy is loaded; and from which it pays to load NumPy (60-100 ms) in a
@@ -51,6 +52,8 @@ EAGER_MIN = 1_000
 EAGER_MIN_COLD = 20_000
 # Postings per block of the merged list, for block-quality skipping.
 BLOCK = 8
+# Phrase candidates whose positions are read and compared together (see _Phrase).
+CHECKED_TOGETHER = 64
 # Terms a query may have: which of them a document matched is kept as bits of an int64.
 MAX_TERMS = 62
 # A process that searches more than once (a server, a library user, an interactive
@@ -406,9 +409,14 @@ class _Evaluation:
             def check(docnum: int, docbits: int):
                 if not docbits & unchecked:
                     return True
-                # Every phrase the document is a candidate of holds: kept as scored.
-                if all(p.holds(docnum) for p in phrases if docbits & p.mask == p.mask):
+                failing = 0  # the words of the phrases found not to hold
+                for p in phrases:
+                    if docbits & p.mask == p.mask and not p.holds(docnum):
+                        failing |= p.mask
+                if not failing:  # every phrase it is a candidate of holds: kept as scored
                     return True
+                if not docbits & ~failing:  # each word's bit is its own leaf's
+                    return None  # it matched nothing else
                 return self.rescore(root, docnum)
 
         return ArrayMatcher(
@@ -424,7 +432,11 @@ def _boosted(node) -> bool:
 
 class _Phrase:
     """A phrase's candidates (documents holding all its words) and the check that its
-    words stand at consecutive positions, as query.phrase.PhraseMatcher checks them."""
+    words stand at consecutive positions, as query.phrase.PhraseMatcher checks them.
+
+    Candidates are checked CHECKED_TOGETHER at a time, from the one the walk asks
+    about: their positions go into arrays of (candidate, position less the word's
+    place in the phrase), which NumPy intersects word after word."""
 
     def __init__(self, mask: int, candidates, at, words, fmt):
         self.mask = mask  # the bits of its words
@@ -436,16 +448,35 @@ class _Phrase:
     def holds(self, docnum: int) -> bool:
         found = self.known.get(docnum)
         if found is None:
-            found = self.known[docnum] = self._in_a_row(docnum)
+            k = bisect_left(self.candidates, docnum)
+            if k == len(self.candidates) or self.candidates[k] != docnum:
+                found = self.known[docnum] = False
+            else:
+                found = self._check(k, min(k + CHECKED_TOGETHER, len(self.candidates)))
         return found
 
-    def _in_a_row(self, docnum: int) -> bool:
-        k = bisect_left(self.candidates, docnum)
-        if k == len(self.candidates) or self.candidates[k] != docnum:
-            return False
+    def _check(self, first: int, end: int) -> bool:
+        """Check candidates ``first`` to ``end`` (excluded); whether the first holds."""
+        import numpy as np
+
         decode = self.fmt.decode_positions
-        pairs = zip(self.words, self.at, strict=True)
-        return bool(phrase_starts(decode(postings.value(at[k])) for postings, at in pairs))
+        count = end - first
+        common = None
+        for place, (postings, at) in enumerate(zip(self.words, self.at, strict=True)):
+            lists = [decode(postings.value(i)) for i in at[first:end]]
+            lengths = [len(found) for found in lists]
+            positions = np.fromiter(chain.from_iterable(lists), np.int64, sum(lengths))
+            which = np.repeat(np.arange(count, dtype=np.int64), lengths)
+            # Every candidate's positions of a word are distinct, so are these keys.
+            keys = (which << 32) | (positions + (len(self.words) - place))
+            common = keys if common is None else np.intersect1d(common, keys, True)
+            if not len(common):
+                break
+        held = set((common >> 32).tolist())
+        known, candidates = self.known, self.candidates
+        for j in range(count):
+            known[candidates[first + j]] = j in held
+        return 0 in held
 
 
 def _field_lengths(reader: SegmentReader, fieldname: str):
