@@ -134,3 +134,33 @@ def test_removed_documents_are_not_found(tmp_path, monkeypatch):
 def _names(directory, query: str) -> list[str]:
     result = search(open_index(directory), query, 200, options=Options(collapse=False))
     return [h.path.rsplit("/", 1)[-1] for h in result.hits]
+
+
+def test_the_terms_each_match_holds_are_whooshs(index, monkeypatch):
+    """MatchedTerms keeps an array match's terms as bits: read back by document
+    and by term, they are what Whoosh's TermsCollector records."""
+    from whoosh import collectors
+
+    from veille.query.eager import MatchedTerms
+
+    monkeypatch.setattr("veille.query.eager.EAGER_MIN", 0)
+    monkeypatch.setattr("veille.query.eager.EAGER_MIN_COLD", 0)
+    ix = open_index(index)
+    with open_searcher(ix) as searcher:
+        reader = searcher.reader()
+        tiers = plan(parse("Kyiv sécurité garanties", index_analyzer(ix), reader), reader)
+        query = eager(tiers.partial)
+        assert isinstance(query, EagerTree)
+        ours = MatchedTerms(collectors.TopCollector(1000))
+        searcher.search_with_collector(query, ours)
+        theirs = collectors.TermsCollector(collectors.TopCollector(1000))
+        searcher.search_with_collector(tiers.partial, theirs)
+        mine, whooshs = ours.results(), theirs.results()
+        assert ours.bits  # kept as bits, not asked term by term
+        assert len(mine) > 50 and {h.docnum for h in mine} == {h.docnum for h in whooshs}
+        for hit in mine:
+            assert sorted(mine.docterms[hit.docnum]) == sorted(whooshs.docterms[hit.docnum])
+        assert {t: sorted(d) for t, d in mine.termdocs.items()} == {
+            t: sorted(d) for t, d in whooshs.termdocs.items()
+        }
+        assert len(mine.docterms) == len(whooshs.docterms)
