@@ -94,18 +94,19 @@ def serve(
     )
     bound_port = sock.getsockname()[1]
     address = f"http://{host}:{bound_port}"
+    hosts = accepted_hosts(host, allowed_hosts)
     build_app = functools.partial(
         make_app,
         index_dir,
         cors_origins,
-        accepted_hosts(host, allowed_hosts),
+        hosts,
         token,
         time_limit,
         search_slots=threads,
         public_url=public_url,
     )
     if workers <= 1:
-        _announce(index_dir, address, workers, host, allowed_hosts, token)
+        _announce(index_dir, address, workers, hosts, token)
         _run(sock, build_app, threads)
         return
     signal.signal(signal.SIGTERM, _interrupt)
@@ -131,8 +132,8 @@ def serve(
     os.close(ready_write)
     try:
         if _all_ready(ready_read, workers):
-            _announce(index_dir, address, workers, host, allowed_hosts, token)
-            _wait_for_workers()
+            _announce(index_dir, address, workers, hosts, token)
+            os.wait()  # returns when a worker dies; SIGTERM and Ctrl-C raise KeyboardInterrupt
         else:
             raise OSError("a worker process could not open its socket")
     except KeyboardInterrupt:
@@ -172,14 +173,6 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def _wait_for_workers() -> None:
-    """Return when a worker dies or the parent is asked to stop (SIGTERM, Ctrl-C)."""
-    try:
-        os.wait()  # returns when a worker dies, or raises KeyboardInterrupt
-    except KeyboardInterrupt:
-        pass
-
-
 def _stop(children: list[int]) -> None:
     for pid in children:
         try:
@@ -193,11 +186,10 @@ def _stop(children: list[int]) -> None:
             pass
 
 
-def _announce(index_dir, address, workers, host, allowed_hosts, token) -> None:
+def _announce(index_dir, address, workers: int, hosts: list[str] | None, token) -> None:
     """The lines that say where the service listens and whom it answers (stderr)."""
     plural = f" with {workers} worker processes" if workers > 1 else ""
     print(f"veille: serving {index_dir} on {address}/{plural} (Ctrl-C to stop)", file=sys.stderr)
-    hosts = accepted_hosts(host, allowed_hosts)
     accepting = ", ".join(hosts) if hosts is not None else "any"
     print(f"veille: Host names accepted: {accepting} (add with --allowed-host)", file=sys.stderr)
     if token:
