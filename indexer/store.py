@@ -25,6 +25,7 @@ from .analysis import ANALYSIS_VERSION, VeilleAnalyzer, data_fingerprint
 from .lexicon import WordCounts, remove_unused_vocabularies, vocabulary_path
 from .locations import INDEX_ENV, default_index_dir  # noqa: F401  (re-exported)
 from .metadata import one_spelling_each
+from .pool import with_chunked_runs
 from .postings import VeilleCodec
 from .stopping import signals_held
 
@@ -529,7 +530,7 @@ def _writer(ix: Index, procs: int):
         from .workers import SafeMpWriter
 
         return SafeMpWriter(ix, procs=procs, batchsize=256, **options)
-    return ix.writer(**options)
+    return with_chunked_runs(ix.writer(**options))
 
 
 def current_words(ix: Index, new: bool = False) -> WordCounts:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 
+from .pool import with_chunked_runs
 from .stopping import ignore_stop_signals, signals_held
 from .store import StoreError
 
@@ -102,7 +103,7 @@ class Worker(SubWriterTask):
         from whoosh.writing import SegmentWriter
 
         ix = self.storage.open_index(self.indexname)
-        writer = self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
+        writer = self.writer = with_chunked_runs(SegmentWriter(ix, _lk=False, **self.kwargs))
         while (job := self._next_job()) is not None:
             self._process_file(*job)
         segment = writer._finalize_segment()

@@ -7,11 +7,12 @@ import random
 import pytest
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.fields import TEXT, Schema
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.formats import Positions
 from whoosh.qparser import QueryParser
 
 from veille.indexer.build import index_paths
+from veille.indexer.pool import ChunkedPostingPool
 from veille.indexer.postings import VeilleCodec
 from veille.indexer.store import open_index
 
@@ -126,3 +127,52 @@ def test_an_index_written_by_whooshs_codec_stays_searchable_beside_new_segments(
 
 def _codecs(directory) -> set[type]:
     return {type(segment.codec()) for segment in open_index(directory)._segments()}
+
+
+@pytest.mark.parametrize("maxfiles", [128, 3])
+def test_postings_spilled_in_chunks_come_back_sorted_and_whole(tmp_path, monkeypatch, maxfiles):
+    """A writer's buffer that spills many runs of several chunks (and, with few files
+    allowed open, merges runs into runs) gives back every posting once, in order."""
+    monkeypatch.setattr("veille.indexer.pool.CHUNK", 50)
+    rng = random.Random(7)
+    postings = [
+        (
+            rng.choice(["title", "body"]),
+            f"w{rng.randrange(500)}".encode(),
+            rng.randrange(10**6),
+            float(rng.randint(1, 9)),
+            rng.choice([None, bytes(rng.randrange(4))]),
+        )
+        for _ in range(5000)
+    ]
+    pool = ChunkedPostingPool(FileStorage(str(tmp_path)), segment=None)
+    pool.limit = 20_000  # bytes as Whoosh estimates them: a run every ~150 postings
+    for posting in postings:
+        pool.add(posting)
+    assert len(pool.runs) > 20
+    assert list(pool.items(maxfiles=maxfiles)) == sorted(postings)
+    assert not list(tmp_path.iterdir())  # every run file removed once read
+
+
+def test_an_index_written_through_spilled_runs_answers_as_one_held_in_memory(tmp_path, monkeypatch):
+    articles = {
+        f"{n}.txt": f"Article {n}\nKiev, Kyiv et Київ : "
+        + " ".join(f"mot{n * k % 97}" for k in range(60))
+        for n in range(40)
+    }
+    docs = write_articles(tmp_path / "docs", articles)
+    index_paths(tmp_path / "memory", [docs], procs=1)
+    monkeypatch.setattr("veille.indexer.store.WRITER_MEMORY_MB", 0.005)  # 5 KB: dozens of runs
+    spilled = []
+    write_run = ChunkedPostingPool._write_run
+
+    def counted(pool, f, items):
+        spilled.append(f)
+        write_run(pool, f, items)
+
+    monkeypatch.setattr(ChunkedPostingPool, "_write_run", counted)
+    index_paths(tmp_path / "spilled", [docs], procs=1)
+    assert len(spilled) > 10
+    for query in ["Kyiv", "mot5", '"Kiev Kyiv"', "article", "mot3 mot96"]:
+        assert found(tmp_path / "spilled", query) == found(tmp_path / "memory", query)
+        assert found(tmp_path / "memory", query)
