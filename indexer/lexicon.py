@@ -79,8 +79,9 @@ _PAIRS = _PairMemo()
 
 def words_of(text: str) -> tuple[tuple[str, str], ...]:
     """(folded, written) for each distinct word of ``text`` worth suggesting, in order."""
-    pairs = map(_PAIRS.__getitem__, dict.fromkeys(word_texts(text)))
-    return tuple(dict.fromkeys(pair for pair in pairs if pair is not None))
+    pairs = dict.fromkeys(map(_PAIRS.__getitem__, dict.fromkeys(word_texts(text))))
+    pairs.pop(None, None)
+    return tuple(pairs)
 
 
 class WordCounts:

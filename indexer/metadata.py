@@ -82,7 +82,9 @@ def _language_words() -> dict[str, frozenset[str]]:
 def guess_language(text: str) -> str:
     """'fr', 'en' (or another code of data/languages.txt), or '' when unsure."""
     sample = [w.lower() for w in WORD.findall(text[: LANGUAGE_SAMPLE_WORDS * 8])]
-    scores = {code: sum(w in words for w in sample) for code, words in _language_words().items()}
+    scores = {
+        code: sum(map(words.__contains__, sample)) for code, words in _language_words().items()
+    }
     best = max(scores, key=scores.get, default="")
     return best if scores.get(best, 0) >= LANGUAGE_MIN_HITS else ""
 

@@ -57,17 +57,40 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
+def word_pairs(words: list[str]) -> set[str]:
+    """The distinct runs of ``SHINGLE_WORDS`` words of ``words`` (all of them if fewer)."""
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words)}
+    return set(map(" ".join, zip(*(words[k:] for k in range(SHINGLE_WORDS)), strict=False)))
+
+
 def signature(words: list[str]) -> np.ndarray:
     """MinHash values (uint32) of the set of word pairs of ``words``."""
-    pairs = {
-        " ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8")
-        for i in range(max(1, len(words) - SHINGLE_WORDS + 1))
-    }
-    hashes = np.fromiter((zlib.crc32(p) for p in pairs), dtype=np.uint64, count=len(pairs))
+    return minhash(word_pairs(words))
+
+
+_PRIME = np.uint64(PRIME)
+_MAX_HASH = np.uint64(MAX_HASH)
+
+
+def minhash(shingles: set[str]) -> np.ndarray:
+    """For each of ``NUM_PERM`` universal hashes, (a * crc32 + b, wrapping at 2**64) mod
+    ``PRIME``, the least over ``shingles``, cut to 32 bits."""
+    hashes = np.fromiter(
+        map(zlib.crc32, map(str.encode, shingles)), dtype=np.uint64, count=len(shingles)
+    )
     a, b = _permutations()
     with np.errstate(over="ignore"):  # wrap-around is part of the universal hash
-        permuted = ((hashes[:, None] * a + b) % PRIME) & np.uint64(MAX_HASH)
-    return permuted.min(axis=0).astype(np.uint32)
+        x = hashes[:, None] * a
+        x += b
+        # x mod 2**61 - 1 (a Mersenne prime) without dividing, which took 60% of the time:
+        # (x & PRIME) + (x >> 61) is below 2 * PRIME and equal to x modulo PRIME.
+        y = x & _PRIME
+        x >>= np.uint64(61)
+        y += x
+        y -= _PRIME * (y >= _PRIME)
+        y &= _MAX_HASH
+    return y.min(axis=0).astype(np.uint32)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -286,7 +309,8 @@ def estimated_similarity(matches: np.ndarray) -> np.ndarray:
 def sketch(words: list[str]) -> tuple[np.ndarray, bool]:
     """A text's signature, and whether it has enough word pairs to join or start a
     story others may join (shorter texts are their own story)."""
-    return signature(words), len(set(zip(words, words[1:], strict=False))) >= MIN_PAIRS
+    pairs = word_pairs(words)
+    return minhash(pairs), len(pairs) >= MIN_PAIRS
 
 
 class StoryFinder:

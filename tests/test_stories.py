@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import zlib
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,27 @@ def test_stories_are_found_alike_when_full_runs_are_kept_in_files(monkeypatch, t
         assert all(block is None for block in finder.signatures.blocks[: finder.count // 8])
     assert versions_share_their_story(documents, expected)
     assert len(set(expected)) == 40 + 30 + 5
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 700])
+def test_signatures_are_those_that_indexes_already_hold(count):
+    """A signature is the MinHash its definition gives, computed here with Python's
+    integers, so documents indexed now are compared rightly with those indexed by
+    earlier versions of veille (whose signatures are stored)."""
+    from veille.indexer.stories import MAX_HASH, NUM_PERM, PRIME, _permutations, signature
+
+    rng = random.Random(count)
+    words = [
+        rng.choice(["kyiv", "zelensky", "gaz", "accord", "été", "ż"]) + str(rng.randrange(9))
+        for _ in range(count)
+    ]
+    pairs = {" ".join(words[i : i + 2]) for i in range(max(1, len(words) - 1))}
+    a, b = _permutations()
+    expected = [
+        min(
+            ((zlib.crc32(p.encode()) * int(a[k]) + int(b[k])) % 2**64 % PRIME) & MAX_HASH
+            for p in pairs
+        )
+        for k in range(NUM_PERM)
+    ]
+    assert signature(words).tolist() == expected
