@@ -168,7 +168,7 @@ def measure_cli(index: Path, docs: Path, repeats: int) -> dict:
 
 
 def measure_server(
-    index: Path, seconds: float, levels=(1, 4, 16), threads: int = 4, workers: int = 0
+    index: Path, seconds: float, levels=(1, 4, 16), threads: int = 2, workers: int = 0
 ) -> dict:
     workers = workers or min(2, os.cpu_count() or 1)
     results = []

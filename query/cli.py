@@ -765,10 +765,11 @@ def analyze(
 @click.option(
     "--threads",
     type=click.IntRange(1, 64),
-    default=4,
+    default=2,
     show_default=True,
     help="Searches answered at once per worker process (two more threads answer "
-    "/healthz and the widget's files meanwhile).",
+    "/healthz and the widget's files meanwhile). Searches of one process share one "
+    "core: more than 2 lengthen each without answering more.",
 )
 @click.option(
     "--workers",

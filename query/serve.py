@@ -68,7 +68,7 @@ def serve(
     index_dir: Path,
     host: str = "127.0.0.1",
     port: int = 8080,
-    threads: int = 4,
+    threads: int = 2,
     cors_origins: Iterable[str] = (),
     workers: int = 1,
     allowed_hosts: Iterable[str] = (),
