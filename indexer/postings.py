@@ -27,7 +27,8 @@ import struct
 import zlib
 from array import array
 from bisect import bisect_left
-from itertools import accumulate
+from itertools import accumulate, chain
+from operator import itemgetter, methodcaller
 
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
 from whoosh.matching import ReadTooFar
@@ -273,7 +274,7 @@ def _split_values(data: bytes, count: int, fixedsize) -> tuple:
     width = array(code).itemsize
     lengths = array(code, data[1 : 1 + width * count])
     ends = list(accumulate(lengths, initial=1 + width * count))
-    return tuple(data[a:b] for a, b in zip(ends, ends[1:], strict=False))
+    return tuple(map(data.__getitem__, map(slice, ends, ends[1:])))
 
 
 class WholeList:
@@ -292,13 +293,70 @@ class WholeList:
         """The value of the posting at ``index`` in the list."""
         if self._values is not None:
             return self._values[index]
+        first, values = self._block_of(index)
+        return values[index - first]
+
+    def values(self, indices) -> list[bytes]:
+        """The values of the postings at ``indices`` (in ascending order)."""
+        if self._values is not None:
+            return list(map(self._values.__getitem__, indices))
+        out = []
+        first = end = 0
+        values: tuple = ()
+        for index in indices:
+            if not first <= index < end:
+                first, values = self._block_of(index)
+                end = first + len(values)
+            out.append(values[index - first])
+        return out
+
+    def _block_of(self, index: int) -> tuple[int, tuple]:
+        """The first posting of the block holding ``index``, and the block's values."""
         b = bisect_left(self._firsts, index + 1) - 1
+        first, start, size, zipped, count = self._blocks[b]
         values = self._decoded.get(b)
         if values is None:
-            first, start, size, zipped, count = self._blocks[b]
             part = _unzipped(self._data[start : start + size], zipped)
             values = self._decoded[b] = _split_values(part, count, self._fixedsize)
-        return values[index - self._blocks[b][0]]
+        return first, values
+
+
+# Whoosh's Positions format writes a value as the count of its positions (4 bytes),
+# then a protocol-2 pickle of the list of their deltas: "\x80\x02" "]q\x00", the
+# items ("K\x05a" for one, "(K\x05K=...e" for several), and "." at the end.
+_PICKLED_LIST = b"\x80\x02]q\x00"
+_STARTS_AS_PICKLED = methodcaller("startswith", _PICKLED_LIST, _INT_SIZE)
+_ENDS_AS_PICKLED = methodcaller("endswith", b".")
+_INNER_PICKLE = itemgetter(slice(_INT_SIZE + 2, -1))  # a posting's list from its "]"
+
+
+def positions_together(values: list[bytes], fmt):
+    """The positions of many postings of a field, decoded together: one int64 array of
+    every posting's positions one after the other, and one of how many each has.
+
+    For Whoosh's ``Positions`` format the pickled lists are joined as the items of one
+    outer list, so one ``pickle.loads`` decodes them all, and NumPy sums the deltas;
+    any other format is decoded a posting at a time."""
+    import pickle
+
+    import numpy as np
+    from whoosh.formats import Positions
+
+    count = len(values)
+    if (
+        type(fmt) is Positions
+        and all(map(_STARTS_AS_PICKLED, values))
+        and all(map(_ENDS_AS_PICKLED, values))
+    ):
+        whole = b"".join([b"\x80\x02]q\x01(", *map(_INNER_PICKLE, values), b"e."])
+        deltas = pickle.loads(whole)
+        lengths = np.fromiter(map(len, deltas), np.int64, count)
+        summed = np.cumsum(np.fromiter(chain.from_iterable(deltas), np.int64, lengths.sum()))
+        before = np.concatenate(([0], summed))[np.cumsum(lengths) - lengths]
+        return summed - np.repeat(before, lengths), lengths
+    lists = [fmt.decode_positions(v) for v in values]
+    lengths = np.fromiter(map(len, lists), np.int64, count)
+    return np.fromiter(chain.from_iterable(lists), np.int64, lengths.sum()), lengths
 
 
 def read_whole_list(postfile, offset: int, length: int, fixedsize=None) -> WholeList:

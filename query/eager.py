@@ -30,7 +30,6 @@ from __future__ import annotations
 import sys
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
-from itertools import chain
 
 from whoosh import collectors, matching
 from whoosh import query as wq
@@ -40,7 +39,7 @@ from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
-from veille.indexer.postings import VeilleCodec, WholeList, read_whole_list
+from veille.indexer.postings import VeilleCodec, WholeList, positions_together, read_whole_list
 
 from .matching import Bonus
 from .phrase import FastPhrase
@@ -459,13 +458,10 @@ class _Phrase:
         """Check candidates ``first`` to ``end`` (excluded); whether the first holds."""
         import numpy as np
 
-        decode = self.fmt.decode_positions
         count = end - first
         common = None
         for place, (postings, at) in enumerate(zip(self.words, self.at, strict=True)):
-            lists = [decode(postings.value(i)) for i in at[first:end]]
-            lengths = [len(found) for found in lists]
-            positions = np.fromiter(chain.from_iterable(lists), np.int64, sum(lengths))
+            positions, lengths = positions_together(postings.values(at[first:end]), self.fmt)
             which = np.repeat(np.arange(count, dtype=np.int64), lengths)
             # Every candidate's positions of a word are distinct, so are these keys.
             keys = (which << 32) | (positions + (len(self.words) - place))

@@ -8,12 +8,12 @@ import pytest
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
-from whoosh.formats import Positions
+from whoosh.formats import Characters, Positions
 from whoosh.qparser import QueryParser
 
 from veille.indexer.build import index_paths
 from veille.indexer.pool import ChunkedPostingPool
-from veille.indexer.postings import VeilleCodec
+from veille.indexer.postings import VeilleCodec, positions_together
 from veille.indexer.store import open_index
 
 from .conftest import found, write_articles
@@ -176,3 +176,26 @@ def test_an_index_written_through_spilled_runs_answers_as_one_held_in_memory(tmp
     for query in ["Kyiv", "mot5", '"Kiev Kyiv"', "article", "mot3 mot96"]:
         assert found(tmp_path / "spilled", query) == found(tmp_path / "memory", query)
         assert found(tmp_path / "memory", query)
+
+
+def test_positions_decoded_together_are_those_of_each_posting():
+    """Positions of many postings decoded in one go (as phrase checks read them) equal
+    Whoosh's decoding of each: single positions, empty lists, lists longer than the
+    pickler's batches of 1,000, and positions of every integer width."""
+    rng = random.Random(3)
+    lists = [[], [0], [5], [70_000], [2**31 + 5], sorted(rng.sample(range(10**6), 1500))]
+    lists += [
+        sorted(rng.sample(range(rng.choice([50, 5000, 10**9])), rng.randint(1, 9)))
+        for _ in range(300)
+    ]
+    for fmt in (Positions(), Characters()):
+        values = [
+            fmt.encode([(p, p * 2, p * 2 + 1) for p in found])
+            if isinstance(fmt, Characters)
+            else fmt.encode(found)
+            for found in lists
+        ]
+        positions, lengths = positions_together(values, fmt)
+        assert lengths.tolist() == [len(found) for found in lists]
+        assert positions.tolist() == [p for found in lists for p in found]
+        assert [fmt.decode_positions(v) for v in values] == lists  # Whoosh's own decoding
