@@ -4,8 +4,8 @@ Whoosh's writer keeps postings in memory up to its ``limitmb`` and then writes
 them, sorted, to a run file that the commit merges back. It pickles each posting
 on its own, and the commit unpickles them one by one: at 10,000 articles on one
 writer that was 15% of indexing time. Here a run is written as pickled lists of
-``CHUNK`` postings and read back a list at a time, so memory stays bounded by the
-buffer plus one chunk per run.
+``CHUNK`` postings and read back a list at a time; runs are merged few enough at a
+time that their chunks in memory take no more than the buffer did.
 """
 
 from __future__ import annotations
@@ -15,7 +15,11 @@ from collections.abc import Iterable, Iterator
 
 from whoosh.writing import PostingPool, SegmentWriter
 
-CHUNK = 8192  # postings per pickled list: ~0.5 MB of a run in memory while merging
+CHUNK = 8192  # postings per pickled list
+# Whoosh's estimate of a posting's size in memory (fields, term, value), in bytes:
+# the commit merges at most as many runs at once as the buffer holds chunks, so
+# that the chunks read together never take more than the buffer did.
+POSTING_BYTES = 140
 
 
 class ChunkedPostingPool(PostingPool):
@@ -33,6 +37,10 @@ class ChunkedPostingPool(PostingPool):
                 pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
         finally:
             f.close()
+
+    def items(self, maxfiles: int = 128):
+        chunks = int(self.limit // (CHUNK * POSTING_BYTES))
+        return super().items(maxfiles=max(2, min(maxfiles, chunks)))
 
     def _read_run(self, path: str) -> Iterator[tuple]:
         f = self._open_run(path)
