@@ -168,8 +168,11 @@ def measure_cli(index: Path, docs: Path, repeats: int) -> dict:
 
 
 def measure_server(
-    index: Path, seconds: float, levels=(1, 4, 16), threads: int = 2, workers: int = 0
+    index: Path, seconds: float, levels=(1, 4, 16), threads: int = 0, workers: int = 0
 ) -> dict:
+    from veille.query.limits import SERVER_SEARCH_THREADS
+
+    threads = threads or SERVER_SEARCH_THREADS  # what `veille serve` answers with
     workers = workers or min(2, os.cpu_count() or 1)
     results = []
     with started_server(

@@ -17,7 +17,7 @@ import click
 
 from veille.indexer.locations import INDEX_ENV, default_index_dir
 
-from .limits import CLI_SEARCH_SECONDS, MAX_LIMIT, SERVER_SEARCH_SECONDS
+from .limits import CLI_SEARCH_SECONDS, MAX_LIMIT, SERVER_SEARCH_SECONDS, SERVER_SEARCH_THREADS
 
 # Whoosh and the index code are imported inside the commands, after main() has
 # deferred the standard-library modules Whoosh pulls in but never uses here
@@ -765,7 +765,7 @@ def analyze(
 @click.option(
     "--threads",
     type=click.IntRange(1, 64),
-    default=2,
+    default=SERVER_SEARCH_THREADS,
     show_default=True,
     help="Searches answered at once per worker process (two more threads answer "
     "/healthz and the widget's files meanwhile). Searches of one process share one "

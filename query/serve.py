@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .limits import SERVER_SEARCH_SECONDS
+from .limits import SERVER_SEARCH_SECONDS, SERVER_SEARCH_THREADS
 from .wsgi import LOOPBACK_HOSTS, SearchApp, make_app
 
 log = logging.getLogger("veille.access")
@@ -68,7 +68,7 @@ def serve(
     index_dir: Path,
     host: str = "127.0.0.1",
     port: int = 8080,
-    threads: int = 2,
+    threads: int = SERVER_SEARCH_THREADS,
     cors_origins: Iterable[str] = (),
     workers: int = 1,
     allowed_hosts: Iterable[str] = (),
