@@ -26,7 +26,7 @@ from .lexicon import WordCounts, remove_unused_vocabularies, vocabulary_path
 from .locations import INDEX_ENV, default_index_dir  # noqa: F401  (re-exported)
 from .metadata import one_spelling_each
 from .pool import with_chunked_runs
-from .postings import VeilleCodec
+from .postings import VeilleCodec, VeillePositions
 from .stopping import signals_held
 
 if TYPE_CHECKING:  # reading files is for indexing only: a search does not import it
@@ -175,8 +175,8 @@ def make_schema(analyzer: VeilleAnalyzer) -> Schema:
     return Schema(
         path=ID(stored=True, unique=True, sortable=True),
         file=ID(stored=True, sortable=True),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
-        body=TEXT(analyzer=analyzer, stored=True),
+        title=_text(analyzer, TITLE_BOOST),
+        body=_text(analyzer),
         # shown as the site spells it, indexed in lower case: filters ignore case
         source=ID(stored=True, sortable=True, analyzer=IDTokenizer() | LowercaseFilter()),
         language=ID(stored=True, sortable=True),
@@ -195,6 +195,13 @@ def make_schema(analyzer: VeilleAnalyzer) -> Schema:
         headline=COLUMN(),  # the title, for listing a story's versions without their text
         body_rest=COLUMN(CompressedBytesColumn()),  # the body past STORED_BODY_CHARS
     )
+
+
+def _text(analyzer: VeilleAnalyzer, boost: float = 1.0) -> TEXT:
+    """A searched text field: stored, with positions (for phrases) as ``VeillePositions``."""
+    field = TEXT(analyzer=analyzer, stored=True, field_boost=boost)
+    field.format = VeillePositions(field_boost=boost)
+    return field
 
 
 def document_fields(doc: Document) -> dict:

@@ -5,16 +5,19 @@ from __future__ import annotations
 import random
 
 import pytest
-from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3TermInfo
 from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.formats import Characters, Positions
 from whoosh.qparser import QueryParser
 
+from veille.corpus import CORPUS_DIR
+from veille.indexer.analysis import build_analyzer
 from veille.indexer.build import index_paths
 from veille.indexer.pool import ChunkedPostingPool
-from veille.indexer.postings import VeilleCodec, positions_together
-from veille.indexer.store import open_index
+from veille.indexer.postings import VeilleCodec, VeillePositions, positions_together
+from veille.indexer.store import make_schema, open_index
 
 from .conftest import found, write_articles
 
@@ -106,6 +109,54 @@ def test_phrases_and_scores_are_those_of_whooshs_blocks():
             answers.append([[(h.docnum, round(h.score, 9)) for h in result] for result in hits])
     assert answers[0] == answers[1]
     assert all(answers[0])
+
+
+class _WhooshLoop(VeilleCodec):
+    """veille's blocks written through Whoosh's own loop over the sorted postings."""
+
+    def field_writer(self, storage, segment):
+        return W3FieldWriter(self, storage, segment)
+
+
+def test_postings_and_term_table_are_written_byte_for_byte_as_whooshs_loop_and_format_write_them(
+    tmp_path,
+):
+    """veille's lean writing loop (lengths read once, values made faster by
+    VeillePositions) writes the very files that Whoosh's loop and Positions format
+    write from the same articles: a phrase or a score can only come out the same."""
+    analyzer = build_analyzer()
+    texts = [path.read_text("utf-8") for path in sorted(CORPUS_DIR.glob("*.txt"))]
+    texts += [
+        " ".join(random.Random(i).choices(["Kiev", "guerre", "l'Ukraine", "paix"], k=40))
+        for i in range(300)
+    ]
+    files = []
+    for name, codec, fields in (
+        ("lean", VeilleCodec(), make_schema(analyzer)),
+        ("whoosh", _WhooshLoop(), _whoosh_positions(make_schema(analyzer))),
+    ):
+        (tmp_path / name).mkdir()
+        ix = whoosh_index.create_in(str(tmp_path / name), fields)
+        with ix.writer(codec=codec, compound=False) as w:
+            for n, text in enumerate(texts):
+                title, _, body = text.partition("\n")
+                w.add_document(path=f"{n}.txt", title=title, body=body)
+        files.append(
+            {
+                path.suffix: path.read_bytes()
+                for path in (tmp_path / name).iterdir()
+                if path.suffix in (".pst", ".trm")
+            }
+        )
+    assert set(files[0]) == {".pst", ".trm"}
+    assert files[0] == files[1]
+    assert isinstance(make_schema(analyzer)["body"].format, VeillePositions)
+
+
+def _whoosh_positions(schema):
+    for name in ("title", "body"):
+        schema[name].format = Positions(field_boost=schema[name].format.field_boost)
+    return schema
 
 
 def test_an_index_written_by_whooshs_codec_stays_searchable_beside_new_segments(
