@@ -96,12 +96,16 @@ def _joins(gap: str) -> bool:
     return visible != gap and visible in _APOSTROPHES
 
 
-def word_texts(text: str) -> list[str]:
-    """The words of ``text``, format characters left out (see ``split_words``)."""
+@lru_cache(maxsize=4)
+def word_texts(text: str) -> tuple[str, ...]:
+    """The words of ``text``, format characters left out (see ``split_words``).
+
+    The last few texts are remembered: indexing reads a document's words for
+    stories and again for the vocabulary (a text is hashed far faster than split)."""
     if not _FORMAT.search(text):
         pattern = WORD_PATTERN_COMBINING if _COMBINING.search(text) else WORD_PATTERN
-        return pattern.findall(text)
-    return [word for word, _, _ in split_words(text)]
+        return tuple(pattern.findall(text))
+    return tuple(word for word, _, _ in split_words(text))
 
 
 @lru_cache(maxsize=1)
@@ -128,8 +132,10 @@ class WordTokenizer(Tokenizer):
         mode: str = "",
         **kwargs,
     ) -> Iterator[Token]:
+        # Without character offsets (indexing) the words alone are found: quicker.
+        words = split_words(value) if chars else ((w, 0, 0) for w in word_texts(value))
         return word_tokens(
-            split_words(value),
+            words,
             positions,
             chars,
             keeporiginal,

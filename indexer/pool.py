@@ -20,6 +20,8 @@ CHUNK = 8192  # postings per pickled list
 # the commit merges at most as many runs at once as the buffer holds chunks, so
 # that the chunks read together never take more than the buffer did.
 POSTING_BYTES = 140
+# The fixed part of Whoosh's estimate of one posting (tuple, strings, numbers).
+_POSTING_OVERHEAD = 28 + 4 * 5 + 21 + 26 + 18 + 16 + 21
 
 
 class ChunkedPostingPool(PostingPool):
@@ -37,6 +39,17 @@ class ChunkedPostingPool(PostingPool):
                 pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
         finally:
             f.close()
+
+    def add(self, item: tuple) -> None:
+        """Whoosh's ``PostingPool.add`` (the same size estimate, so the same spills),
+        without its type checks: the postings come from the writer's own fields."""
+        fieldname, tbytes, _, _, vbytes = item
+        self.fieldnames.add(fieldname)
+        size = _POSTING_OVERHEAD + len(fieldname) + 2 * len(tbytes) + len(vbytes or b"")
+        self.currentsize += size
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
 
     def items(self, maxfiles: int = 128):
         chunks = int(self.limit // (CHUNK * POSTING_BYTES))

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from veille.indexer.analysis import build_analyzer, split_words, word_texts
 from veille.indexer.store import open_index
 from veille.query.cli import cli
 from veille.query.search import Options, search
@@ -189,3 +192,20 @@ def test_warnings_and_errors_name_files_without_their_control_characters(tmp_pat
     assert missing.exit_code == 2 and "nowhere" in missing.output
     for output in (indexed.output, missing.output):
         assert not CONTROLS.search(OUR_STYLES.sub("", output)), repr(output)
+
+
+_PIECES = ["sécu", "\u00ad", "rité", "l'", "’", "Ukraine", "e\u0301", "\u200b", " ", "\n", "-"]
+_PIECES += ["ʼ", "Kyiv", "\ufeff", "1945"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_indexing_and_highlighting_split_text_into_the_same_words(text):
+    """Indexing finds a text's words without their offsets (quicker); snippets find them
+    with offsets: both must see the same words, format characters and accents included,
+    or a highlighted word would not be the one that matched."""
+    analyzer = build_analyzer()
+    assert list(word_texts(text)) == [word for word, _, _ in split_words(text)]
+    indexed = [t.text for t in analyzer(text, positions=True, mode="index")]
+    shown = [t.text for t in analyzer(text, positions=True, chars=True, mode="index")]
+    assert indexed == shown
