@@ -169,7 +169,36 @@ def _lengths(lengths, fieldname: str) -> list:
 
 
 class SplitPostingsWriter(W3PostingsWriter):
-    """Writes each block as a fixed header and three parts (ids, weights, values)."""
+    """Writes each block as a fixed header and three parts (ids, weights, values).
+
+    It keeps count of where it writes instead of asking the file twice a term (a
+    system call each, 3% of indexing): nothing else writes to the postings file
+    while a field's terms are written."""
+
+    def __init__(self, postfile, *args, **kwargs):
+        super().__init__(postfile, *args, **kwargs)
+        self._offset = postfile.tell()
+
+    def start_postings(self, format_, terminfo):
+        if self._terminfo:
+            raise RuntimeError("start_postings called inside a term")
+        self._format = format_
+        self._blockcount = 0
+        self._new_block()
+        self._terminfo = terminfo
+        self._startoffset = self._offset
+
+    def finish_postings(self):
+        terminfo = self._terminfo
+        if not self._blockcount and len(self._ids) < self._inlinelimit:
+            terminfo.add_block(self)
+            terminfo.set_inline(self._ids, self._weights, self._values)
+        else:
+            if self._ids:
+                self._write_block(last=True)
+            terminfo.set_extent(self._startoffset, self._offset - self._startoffset)
+        self._terminfo = None
+        return terminfo
 
     def add_posting(self, id_, weight, vbytes, length=None):
         """W3's, without its type checks (the postings come from the writer's own pool)."""
@@ -192,6 +221,7 @@ class SplitPostingsWriter(W3PostingsWriter):
     def _write_block(self, last=False):
         if not self._blockcount:
             self._postfile.write(_LIST_MAGIC)
+            self._offset += len(_LIST_MAGIC)
         self._terminfo.add_block(self)
 
         ids = self._ids
@@ -226,6 +256,7 @@ class SplitPostingsWriter(W3PostingsWriter):
         postfile.write(idbytes)
         postfile.write(weightbytes)
         postfile.write(valuebytes)
+        self._offset += _INT_SIZE + blocklength
         self._blockcount += 1
         self._new_block()
 

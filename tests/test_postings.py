@@ -6,7 +6,7 @@ import random
 
 import pytest
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3TermInfo
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3TermInfo
 from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.formats import Characters, Positions
@@ -16,7 +16,12 @@ from veille.corpus import CORPUS_DIR
 from veille.indexer.analysis import build_analyzer
 from veille.indexer.build import index_paths
 from veille.indexer.pool import ChunkedPostingPool
-from veille.indexer.postings import VeilleCodec, VeillePositions, positions_together
+from veille.indexer.postings import (
+    SplitPostingsWriter,
+    VeilleCodec,
+    VeillePositions,
+    positions_together,
+)
 from veille.indexer.store import make_schema, open_index
 
 from .conftest import found, write_articles
@@ -111,19 +116,30 @@ def test_phrases_and_scores_are_those_of_whooshs_blocks():
     assert all(answers[0])
 
 
+class _AskingWriter(SplitPostingsWriter):
+    """veille's blocks, each list's place in the file asked of the file as W3 does."""
+
+    start_postings = W3PostingsWriter.start_postings
+    finish_postings = W3PostingsWriter.finish_postings
+
+
 class _WhooshLoop(VeilleCodec):
     """veille's blocks written through Whoosh's own loop over the sorted postings."""
 
     def field_writer(self, storage, segment):
         return W3FieldWriter(self, storage, segment)
 
+    def postings_writer(self, dbfile, byteids=False):
+        return _AskingWriter(dbfile, blocklimit=self._blocklimit, compression=0)
+
 
 def test_postings_and_term_table_are_written_byte_for_byte_as_whooshs_loop_and_format_write_them(
     tmp_path,
 ):
     """veille's lean writing loop (lengths read once, values made faster by
-    VeillePositions) writes the very files that Whoosh's loop and Positions format
-    write from the same articles: a phrase or a score can only come out the same."""
+    VeillePositions, each list's place in the file counted, not asked) writes the very
+    files that Whoosh's loop and Positions format write from the same articles: a
+    phrase or a score can only come out the same."""
     analyzer = build_analyzer()
     texts = [path.read_text("utf-8") for path in sorted(CORPUS_DIR.glob("*.txt"))]
     texts += [
