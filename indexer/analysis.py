@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from functools import lru_cache
 
 import regex
@@ -347,6 +347,23 @@ class VariantKeyFilter(TokenFilter):
 
     def transform(self, text: str) -> str:
         return text if text in self.exceptions else variant_key(text)
+
+
+class BoundedMemo(dict):
+    """``make(word)`` of each word asked for, remembered; emptied past ``MAX_WORDS``
+    words, so that memory stays bounded over an archive of any size."""
+
+    MAX_WORDS = 500_000
+
+    def __init__(self, make: Callable[[str], object]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, word: str):
+        if len(self) >= self.MAX_WORDS:
+            self.clear()
+        found = self[word] = self.make(word)
+        return found
 
 
 class WordMemo(Filter):
@@ -696,12 +713,16 @@ class VeilleAnalyzer(CompositeAnalyzer):
 
     def words(self, text: str) -> list[str]:
         """The words of ``text`` as the per-word filters leave them (folded, stemmed,
-        variant keys), without synonyms or positions: the cheap form of the analysed
-        text that near-duplicate detection compares."""
-        memo = self.memo
-        normalize, known = memo.normalize, memo._memo
-        words = ((known.get(w) or normalize(w))[0] for w in word_texts(text))
-        return [w.split(" ", 1)[0] for w in words if w]
+        variant keys; a word's first key if it reads two ways), without synonyms or
+        positions: the cheap form of the analysed text that near-duplicate detection
+        compares."""
+        firsts = self.__dict__.get("_first_keys")
+        if firsts is None:
+            memo = self.memo
+            firsts = self.__dict__["_first_keys"] = BoundedMemo(
+                lambda word: memo.normalize(word)[0].split(" ", 1)[0]
+            )
+        return [key for key in map(firsts.__getitem__, word_texts(text)) if key]
 
     def unstemmed(self, text: str) -> list[str]:
         """The words of ``text`` normalized but not stemmed (for prefix queries)."""

@@ -20,7 +20,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from .analysis import StopFilter, WordMemo, word_filters, word_texts
+from .analysis import BoundedMemo, StopFilter, WordMemo, word_filters, word_texts
 from .gazetteer import SortedTable
 from .variants import plain_letters
 
@@ -61,20 +61,9 @@ def suggested_pair(word: str) -> tuple[str, str] | None:
     return None
 
 
-class _PairMemo(dict):
-    """``suggested_pair`` of each word met, so a word recurring across documents is
-    folded once (a third of indexing's word counting went into folding again)."""
-
-    MAX_WORDS = 500_000
-
-    def __missing__(self, word: str) -> tuple[str, str] | None:
-        if len(self) >= self.MAX_WORDS:
-            self.clear()
-        pair = self[word] = suggested_pair(word)
-        return pair
-
-
-_PAIRS = _PairMemo()
+# ``suggested_pair`` of each word met, so a word recurring across documents is folded
+# once (a third of indexing's word counting went into folding again).
+_PAIRS = BoundedMemo(suggested_pair)
 
 
 def words_of(text: str) -> tuple[tuple[str, str], ...]:
