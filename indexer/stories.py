@@ -36,6 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .stopping import signals_held
+
 SHINGLE_WORDS = 2
 NUM_PERM = 128
 THRESHOLD = 0.15
@@ -480,12 +482,19 @@ SPILL_PREFIX, SPILL_SUFFIX = "stories-", ".tmp"
 @contextmanager
 def spilled_stories(directory: Path) -> Iterator[Path]:
     """A folder inside the index's ``directory`` where a ``StoryFinder`` keeps its full
-    runs, removed when the block ends however it ends."""
-    folder = Path(tempfile.mkdtemp(prefix=SPILL_PREFIX, suffix=SPILL_SUFFIX, dir=directory))
+    runs, removed when the block ends however it ends: a stop that comes while the
+    folder is being made waits until it is made and will be removed (it once came
+    between the two, and the folder stayed behind)."""
+    folder = None
     try:
+        with signals_held():
+            folder = Path(
+                tempfile.mkdtemp(prefix=SPILL_PREFIX, suffix=SPILL_SUFFIX, dir=directory)
+            )
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_spilled_stories(directory: Path) -> None:

@@ -264,3 +264,28 @@ def test_signatures_are_those_that_indexes_already_hold(count):
         for k in range(NUM_PERM)
     ]
     assert signature(words).tolist() == expected
+
+
+def test_a_stop_that_comes_while_the_stories_folder_is_made_leaves_no_folder(
+    tmp_path, monkeypatch
+):
+    """A Ctrl-C just as a run makes its folder of spilled stories (the moment a test
+    stopping runs picks, since it is the run's first write) once left the folder
+    behind in the index: the stop now waits until the folder is made, and goes."""
+    import signal
+    import tempfile
+
+    from veille.indexer.stories import spilled_stories
+
+    real = tempfile.mkdtemp
+
+    def made_then_stopped(*args, **kwargs):
+        folder = real(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        return folder
+
+    monkeypatch.setattr(tempfile, "mkdtemp", made_then_stopped)
+    with pytest.raises(KeyboardInterrupt):
+        with spilled_stories(tmp_path):
+            pass
+    assert list(tmp_path.iterdir()) == []
