@@ -26,8 +26,8 @@ here in a few lines of NumPy: datasketch's per-document objects made indexing
 from __future__ import annotations
 
 import hashlib
+import secrets
 import shutil
-import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -35,8 +35,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-
-from .stopping import signals_held
 
 SHINGLE_WORDS = 2
 NUM_PERM = 128
@@ -482,19 +480,15 @@ SPILL_PREFIX, SPILL_SUFFIX = "stories-", ".tmp"
 @contextmanager
 def spilled_stories(directory: Path) -> Iterator[Path]:
     """A folder inside the index's ``directory`` where a ``StoryFinder`` keeps its full
-    runs, removed when the block ends however it ends: a stop that comes while the
-    folder is being made waits until it is made and will be removed (it once came
-    between the two, and the folder stayed behind)."""
-    folder = None
+    runs, removed when the block ends however it ends. Its name is chosen before it
+    is made, so that a stop which comes as soon as it exists removes it too (made by
+    ``mkdtemp`` before the ``try``, such a folder once stayed in the index)."""
+    folder = Path(directory) / f"{SPILL_PREFIX}{secrets.token_hex(8)}{SPILL_SUFFIX}"
     try:
-        with signals_held():
-            folder = Path(
-                tempfile.mkdtemp(prefix=SPILL_PREFIX, suffix=SPILL_SUFFIX, dir=directory)
-            )
+        folder.mkdir(mode=0o700)
         yield folder
     finally:
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_spilled_stories(directory: Path) -> None:

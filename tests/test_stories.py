@@ -266,25 +266,21 @@ def test_signatures_are_those_that_indexes_already_hold(count):
     assert signature(words).tolist() == expected
 
 
-def test_a_stop_that_comes_while_the_stories_folder_is_made_leaves_no_folder(
+def test_a_stop_that_comes_as_soon_as_the_stories_folder_exists_leaves_no_folder(
     tmp_path, monkeypatch
 ):
     """A Ctrl-C just as a run makes its folder of spilled stories (the moment a test
     stopping runs picks, since it is the run's first write) once left the folder
-    behind in the index: the stop now waits until the folder is made, and goes."""
-    import signal
-    import tempfile
-
+    behind in the index: the folder goes however early the stop comes."""
     from veille.indexer.stories import spilled_stories
 
-    real = tempfile.mkdtemp
+    real = os.mkdir
 
-    def made_then_stopped(*args, **kwargs):
-        folder = real(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGINT)
-        return folder
+    def made_then_stopped(path, *args, **kwargs):
+        real(path, *args, **kwargs)
+        raise KeyboardInterrupt  # a stop that lands as soon as the folder exists
 
-    monkeypatch.setattr(tempfile, "mkdtemp", made_then_stopped)
+    monkeypatch.setattr(os, "mkdir", made_then_stopped)
     with pytest.raises(KeyboardInterrupt):
         with spilled_stories(tmp_path):
             pass
