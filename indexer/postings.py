@@ -126,7 +126,7 @@ class FieldWriter(W3FieldWriter):
     def add_postings(self, schema, lengths, items):
         postwriter = None
         lastfn = lasttext = None
-        lengths_of = [] if lengths is None else None
+        lengths_of: list = []
         for fieldname, btext, docnum, weight, value in items:
             if fieldname != lastfn:
                 if lastfn is not None and fieldname < lastfn:
@@ -158,13 +158,17 @@ class FieldWriter(W3FieldWriter):
             self.finish_field()
 
 
+# The field length each of Whoosh's length bytes stands for.
+LENGTH_OF_BYTE = tuple(map(byte_to_length, range(256)))
+
+
 def _lengths(lengths, fieldname: str) -> list:
     """Every document's length in ``fieldname`` as ``doc_field_length`` gives it (None
     for a length byte of 0), or [] for a field without lengths (0 for every document)."""
     column = lengths._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
     if column is None:
         return []
-    table = [None] + [byte_to_length(b) for b in range(1, 256)]
+    table = (None, *LENGTH_OF_BYTE[1:])
     return [table[b] for b in column]
 
 

@@ -37,9 +37,14 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.matching.mcore import Matcher
 from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25FScorer
-from whoosh.util.numeric import byte_to_length
 
-from veille.indexer.postings import VeilleCodec, WholeList, positions_together, read_whole_list
+from veille.indexer.postings import (
+    LENGTH_OF_BYTE,
+    VeilleCodec,
+    WholeList,
+    positions_together,
+    read_whole_list,
+)
 
 from .matching import Bonus
 from .phrase import FastPhrase
@@ -489,7 +494,7 @@ def _field_lengths(reader: SegmentReader, fieldname: str):
             raw = getattr(column, "reader", column)  # under store.WholeColumn
             stored = min(raw._count, count)
             codes[:stored] = np.frombuffer(raw._dbfile.get(raw._basepos, stored), dtype=np.uint8)
-        table = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
+        table = np.array(LENGTH_OF_BYTE, dtype=np.float64)
         found = cache[fieldname] = table[codes]
     return found
 
