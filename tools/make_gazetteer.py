@@ -27,7 +27,9 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   Avan, though one of Havana's many alternate names is Avan. A region's
   population is not known: a name a region shares with a place of another
   country is left out, and one it shares with a city of its own country (Hamburg)
-  goes to the city. A name no place gets is still listed, as its own token:
+  goes to the city. A name its places all index alike needs no choosing
+  (Барселона names Barcelona in Spain and in Venezuela: both are barcelona).
+  A name no place gets is still listed, as its own token:
   it is a name, so the stemmer leaves it (and its plural) alone: Hama is
   ambiguous, and Hamas stays apart from it.
 
@@ -245,8 +247,13 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         # Калининград, also the former name of Korolev, might have read Kalininhrad).
         strongest = max(tier for _, tier in bearers)
         winner = owner([p for p, tier in bearers if tier == strongest])
+        tokens = {token[p.ident] for p, _ in bearers}
         if winner is not None and token[winner.ident]:
             table[key] = token[winner.ident]
+        elif len(tokens) == 1 and "" not in tokens:
+            # Places that share every name's token need no choosing: Женева names
+            # Geneva (Switzerland) and Geneva (Illinois), both indexed as geneva.
+            table[key] = tokens.pop()
         else:
             table[key] = key  # ambiguous: no place, but still a name (Hama, so Hamas is not Hama)
     return table
