@@ -28,7 +28,10 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   population is not known: a name a region shares with a place of another
   country is left out, and one it shares with a city of its own country (Hamburg)
   goes to the city. A name its places all index alike needs no choosing
-  (Барселона names Barcelona in Spain and in Venezuela: both are barcelona).
+  (Барселона names Barcelona in Spain and in Venezuela: both are barcelona;
+  Женева names Geneva and the canton of Genève, whose main name is Geneva's),
+  and a region whose main name went to a city takes its other names there too
+  (Bangazi, a name of the district of Banghazi, is Benghazi).
   A name no place gets is still listed, as its own token:
   it is a name, so the stemmer leaves it (and its plural) alone: Hama is
   ambiguous, and Hamas stays apart from it.
@@ -247,16 +250,33 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         # Калининград, also the former name of Korolev, might have read Kalininhrad).
         strongest = max(tier for _, tier in bearers)
         winner = owner([p for p, tier in bearers if tier == strongest])
-        tokens = {token[p.ident] for p, _ in bearers}
         if winner is not None and token[winner.ident]:
             table[key] = token[winner.ident]
-        elif len(tokens) == 1 and "" not in tokens:
-            # Places that share every name's token need no choosing: Женева names
-            # Geneva (Switzerland) and Geneva (Illinois), both indexed as geneva.
-            table[key] = tokens.pop()
         else:
             table[key] = key  # ambiguous: no place, but still a name (Hama, so Hamas is not Hama)
-    return table
+    # Places that are all indexed as one token need no choosing: Женева names Geneva
+    # (Switzerland), Geneva (Illinois) and the canton of Genève, whose main names
+    # the table itself sends to geneva. Resolved again until nothing changes, since
+    # each name given a place may make another name's places index alike.
+    for _ in range(5):
+        changed = False
+        for key, bearers in claims.items():
+            if table.get(key) != key:
+                continue
+            tokens = {indexed(table, token[p.ident]) for p, _ in bearers}
+            if len(tokens) == 1 and "" not in tokens and tokens != {key}:
+                table[key] = tokens.pop()
+                changed = True
+        if not changed:
+            break
+    # A region whose own main name went to a city (Banghazi, the district, to
+    # Benghazi) is indexed as that city: its other names (Bangazi) go there too.
+    return {key: indexed(table, place) for key, place in table.items()}
+
+
+def indexed(table: dict[str, str], main: str) -> str:
+    """The token a place's main name is indexed as ("" for a common word)."""
+    return table.get(main, main) if main else ""
 
 
 def far(key: str, main: str) -> bool:
