@@ -38,6 +38,8 @@ SETS = [
     ("dev-world", "dev-world.tsv", "dev-world-confusables.tsv", "development, tuned on"),
     ("unseen", HERE / "names" / "unseen.tsv", HERE / "names" / "unseen-confusables.tsv",
      "not used for tuning"),
+    ("unseen-2", HERE / "names" / "unseen-2.tsv", HERE / "names" / "unseen-2-confusables.tsv",
+     "written 2026-12-02, not used for tuning"),
 ]  # fmt: skip
 
 
