@@ -70,6 +70,9 @@ from veille.indexer.gazetteer import MIN_NAME
 from veille.indexer.stemming import french_light_stem
 from veille.indexer.variants import variant_key
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_variant_exceptions import MIN_ZIPF  # noqa: E402
+
 OUT = Path(__file__).resolve().parent.parent / "indexer" / "data" / "gazetteer.txt"
 # A shared name goes to the larger place when it has RATIO times the people of the
 # next: Paris (2.1 million) over Paris, Texas (25,000), Frankfurt am Main over
@@ -94,6 +97,15 @@ SURNAME = re.compile(r"(?:ov|ev|in|enko|ski|ich|ze)$")
 # of large places; a small place's other names are mostly former names no one uses
 # now (Clarke for Greenfield, Philipstown for Sanford) that name other things too.
 MIN_FAR_POPULATION = 100_000
+# The languages of the first three dictionaries. The main name of a place of
+# MIN_FAR_POPULATION people or more is left out only for a word in use: wordfreq
+# finds it once per million words of text or more (MIN_ZIPF, as for the variant
+# exceptions). Dictionaries list rare forms whose folded spelling is a capital's
+# name: präge (of prägen, Zipf 2.4) is Prague's key, vena (French, 1.8) Vienna's.
+# Smaller places' main names and all other names stay out for any dictionary
+# word: grapevine (2.9) and surmené (2.2) are not Grapevine, Texas, or Sürmene,
+# and buckwheat (2.8) is not a village that lists it among its names.
+LANGUAGES = ("fr", "en", "de")
 
 
 @dataclass
@@ -153,24 +165,34 @@ def places() -> list[Place]:
 @dataclass
 class Words:
     """Common words: ``common`` of French, English and German (with the stems of the
-    first two, the stemmer's languages); ``foreign`` of the other dictionaries."""
+    first two, the stemmer's languages), ``used`` those of them in use (MIN_ZIPF);
+    ``foreign`` of the other dictionaries."""
 
     common: set[str]
+    used: set[str]
     foreign: set[str]
 
 
 def common_words(paths: list[str]) -> Words:
+    from wordfreq import zipf_frequency
+
     chain = name_chain()
-    words = Words(set(), set())
+    words = Words(set(), set(), set())
     for number, path in enumerate(paths):
-        into = words.common if number < 3 else words.foreign
         for line in Path(path).read_text("utf-8", errors="replace").splitlines():
             word = line.strip()
             if word and word[0].islower():
+                into = [words.foreign]
+                if number < 3:
+                    into = [words.common]
+                    if zipf_frequency(word, LANGUAGES[number]) >= MIN_ZIPF:
+                        into.append(words.used)
                 for t in chain(word):  # a word that reads two ways has two keys
-                    into.update(variant_key(t.text).split(" "))
+                    keys = variant_key(t.text).split(" ")
                     if number < 2:
-                        into.update(variant_key(french_light_stem(t.text)).split(" "))
+                        keys += variant_key(french_light_stem(t.text)).split(" ")
+                    for each in into:
+                        each.update(keys)
     return words
 
 
@@ -230,6 +252,16 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     token: dict[str, str] = {}  # place ident -> the token of its main name
     # key -> (place, 2 for its main name, 1 for a name that reads only so, 0 otherwise)
     claims: dict[str, list[tuple[Place, int]]] = defaultdict(list)
+    # A large place's main name that is only a rare word stands for the place
+    # (präge, of prägen, is Prague's key); any other word stays a word.
+    listed = {
+        main
+        for place in all_places
+        if (place.population or 0) >= MIN_FAR_POPULATION
+        and (main := next(iter(name_keys(place.main, chain)), None))
+        and main not in words.used
+    }
+    words.common -= listed
     for place in all_places:
         main = next(iter(name_keys(place.main, chain)), None)
         if main is None:
