@@ -13,9 +13,10 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
 - a name shorter than 4 letters, and codes in capitals (LFA, ROM);
 - a name that is a common French, English or German word (a lower-case word
   of the first three dictionaries given, or for French and English the stem of
-  one), unless it is the main name of a place of MIN_FAR_POPULATION people and
-  the word is rare (below MIN_ZIPF in wordfreq: Basel, whose key is that of the
-  French baselle); and a name written in Latin
+  one), unless it is the main name of a place of MIN_FAR_POPULATION people that
+  wordfreq finds ten times as often as any word of those dictionaries spelled
+  alike, names included (Basel, whose key is that of the French baselle; not
+  Nice, nor Cameroon, whose key is Cameron's); and a name written in Latin
   letters that is a common word of the other dictionaries (Spanish, Italian,
   Portuguese, Dutch: Doxa is not Doha) unless it is also written so in Cyrillic
   or Greek (Гомель, Gomel);
@@ -75,9 +76,6 @@ from veille.indexer.gazetteer import MIN_NAME
 from veille.indexer.stemming import french_light_stem
 from veille.indexer.variants import variant_key
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_variant_exceptions import MIN_ZIPF  # noqa: E402
-
 OUT = Path(__file__).resolve().parent.parent / "indexer" / "data" / "gazetteer.txt"
 # A shared name goes to the larger place when it has RATIO times the people of the
 # next: Paris (2.1 million) over Paris, Texas (25,000), Frankfurt am Main over
@@ -102,15 +100,16 @@ SURNAME = re.compile(r"(?:ov|ev|in|enko|ski|ich|ze)$")
 # of large places; a small place's other names are mostly former names no one uses
 # now (Clarke for Greenfield, Philipstown for Sanford) that name other things too.
 MIN_FAR_POPULATION = 100_000
-# The languages of the first three dictionaries. The main name of a place of
-# MIN_FAR_POPULATION people or more is left out only for a word in use: wordfreq
-# finds it once per million words of text or more (MIN_ZIPF, as for the variant
-# exceptions). Dictionaries list rare forms whose folded spelling is a capital's
-# name: präge (of prägen, Zipf 2.4) is Prague's key, vena (French, 1.8) Vienna's.
-# Smaller places' main names and all other names stay out for any dictionary
-# word: grapevine (2.9) and surmené (2.2) are not Grapevine, Texas, or Sürmene,
-# and buckwheat (2.8) is not a village that lists it among its names.
+# The languages of the first three dictionaries. A place of MIN_FAR_POPULATION
+# people or more keeps its main name when wordfreq finds the name NAMED_MORE times
+# as often as any word of those dictionaries spelled alike (their words, German
+# nouns included, and their names other than the place's own): dictionaries list rare forms whose
+# folded spelling is a large place's name (the French baselle is Basel's key, vena
+# Vienna's, the German präge Prague's), and kept such places out; Nice (the English
+# word is as frequent) and Cameroon (Cameron, a name, is more frequent) stay out.
+# Smaller places' main names and all other names stay out for any such word.
 LANGUAGES = ("fr", "en", "de")
+NAMED_MORE = 1.0  # on wordfreq's Zipf scale, a power of ten: ten times as often
 
 
 @dataclass
@@ -170,34 +169,56 @@ def places() -> list[Place]:
 @dataclass
 class Words:
     """Common words: ``common`` of French, English and German (with the stems of the
-    first two, the stemmer's languages), ``used`` those of them in use (MIN_ZIPF);
-    ``foreign`` of the other dictionaries."""
+    first two, the stemmer's languages); ``foreign`` of the other dictionaries;
+    ``frequency``, by key, the highest Zipf frequency of those words (with German
+    nouns), and ``names`` the (folded name, Zipf frequency) of their names."""
 
     common: set[str]
-    used: set[str]
     foreign: set[str]
+    frequency: dict[str, float] = field(default_factory=dict)
+    names: dict[str, list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
 
 
 def common_words(paths: list[str]) -> Words:
     from wordfreq import zipf_frequency
 
     chain = name_chain()
-    words = Words(set(), set(), set())
+    words = Words(set(), set())
+    capitals: set[str] = set()  # the names of the French and English dictionaries
+    nouns: list[tuple[str, set[str], float]] = []  # the German dictionary's capitalized words
     for number, path in enumerate(paths):
+        into = words.common if number < 3 else words.foreign
         for line in Path(path).read_text("utf-8", errors="replace").splitlines():
             word = line.strip()
-            if word and word[0].islower():
-                into = [words.foreign]
-                if number < 3:
-                    into = [words.common]
-                    if zipf_frequency(word, LANGUAGES[number]) >= MIN_ZIPF:
-                        into.append(words.used)
-                for t in chain(word):  # a word that reads two ways has two keys
-                    keys = variant_key(t.text).split(" ")
-                    if number < 2:
-                        keys += variant_key(french_light_stem(t.text)).split(" ")
-                    for each in into:
-                        each.update(keys)
+            if not word or (number >= 3 and not word[0].islower()):
+                continue
+            keys = set()
+            for t in chain(word):  # a word that reads two ways has two keys
+                keys.update(variant_key(t.text).split(" "))
+                if number < 2 and word[0].islower():
+                    keys.update(variant_key(french_light_stem(t.text)).split(" "))
+            if number >= 3:
+                into.update(keys)
+                continue
+            zipf = zipf_frequency(word, LANGUAGES[number])
+            if word[0].islower():
+                into.update(keys)
+            elif number < 2:  # French and English capitalize names only
+                capitals.add(word.casefold())
+                for key in keys:
+                    words.names[key].append((word.casefold(), zipf))
+                continue
+            else:  # German capitalizes every noun: Mitte is a word, Berlin a name
+                nouns.append((word, keys, zipf))
+                continue
+            for key in keys:
+                words.frequency[key] = max(words.frequency.get(key, 0.0), zipf)
+    for word, keys, zipf in nouns:
+        for key in keys:
+            if word.casefold() in capitals:
+                words.names[key].append((word.casefold(), zipf))
+            else:
+                words.frequency[key] = max(words.frequency.get(key, 0.0), zipf)
     return words
 
 
@@ -257,23 +278,22 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     token: dict[str, str] = {}  # place ident -> the token of its main name
     # key -> (place, 2 for its main name, 1 for a name that reads only so, 0 otherwise)
     claims: dict[str, list[tuple[Place, int]]] = defaultdict(list)
-    # A large place's main name that is only a rare word stands for the place
-    # (präge, of prägen, is Prague's key); any other word stays a word.
-    listed = {
-        main
+    # A large place named far more often than any word spelled alike keeps its main
+    # name (Basel, though baselle is a French word); any other word stays a word.
+    named = {
+        place.ident
         for place in all_places
         if (place.population or 0) >= MIN_FAR_POPULATION
-        and (main := next(iter(name_keys(place.main, chain)), None))
-        and main not in words.used
+        and (main := next(iter(name_keys(place.main, chain)), None)) in words.common
+        and named_more(place, main, words)
     }
-    words.common -= listed
     mains: dict[str, str] = {}  # place ident -> the key of its main name
     for place in all_places:
         main = next(iter(name_keys(place.main, chain)), None)
         if main is None:
             continue
         mains[place.ident] = main
-        token[place.ident] = main if main not in words.common else ""
+        token[place.ident] = main if main not in words.common or place.ident in named else ""
         for key, sure in place_keys(place, main, words, chain).items():
             # A region's main name counts as an alternate one: Moskva (the region)
             # does not keep the name from Moscow (the city).
@@ -281,8 +301,10 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
             claims[key].append((place, 2 if is_main else 1 if sure else 0))
     table: dict[str, str] = {}
     for key, bearers in claims.items():
-        if key in words.common:
-            continue  # a main name that is a common word: the chain spells it as a word
+        if key in words.common:  # a main name that is a common word
+            bearers = [(p, tier) for p, tier in bearers if p.ident in named and tier == 2]
+            if not bearers:
+                continue  # the chain spells it as a word
         # A place's own main name is never given away to a place that merely lists
         # it among its other names (Avan, Armenia, is not Havana); and a name that
         # reads only one way outweighs one that reads two (Калінінград is Kaliningrad;
@@ -298,7 +320,7 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     # (Switzerland), Geneva (Illinois) and the canton of Genève, whose main names
     # the table itself sends to geneva. Resolved again until nothing changes, since
     # each name given a place may make another name's places index alike.
-    for _ in range(5):
+    for _ in range(len(claims)):
         changed = False
         for key, bearers in claims.items():
             if table.get(key) != key:
@@ -309,9 +331,22 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
                 changed = True
         if not changed:
             break
+    else:
+        raise RuntimeError("the shared names' tokens did not settle")
     # A region whose own main name went to a city (Banghazi, the district, to
     # Benghazi) is indexed as that city: its other names (Bangazi) go there too.
     return {key: indexed(table, place) for key, place in table.items()}
+
+
+def named_more(place: Place, main: str, words: Words) -> bool:
+    """Whether wordfreq finds the place's name NAMED_MORE (a power of ten) more often
+    than any word of the dictionaries that is spelled alike, or any other name."""
+    from wordfreq import zipf_frequency
+
+    alike = [words.frequency.get(main, 0.0)]
+    alike += [zipf for name, zipf in words.names.get(main, []) if name != place.main.casefold()]
+    name_zipf = max(zipf_frequency(place.main, language) for language in LANGUAGES)
+    return name_zipf >= max(alike) + NAMED_MORE
 
 
 def indexed(table: dict[str, str], main: str) -> str:
@@ -320,14 +355,18 @@ def indexed(table: dict[str, str], main: str) -> str:
 
 
 def respelled_by_largest(key: str, bearers: list[Place], mains: dict[str, str]) -> Place | None:
-    """When a shared name respells the largest city's main name, the cities whose own
-    name it does not respell do not compete for it: Bruxelles is Brussels, though
-    Anderlecht (a sixth of its people) lists it; Uccle (ucle), which is nearly a
-    respelling, has a twelfth."""
+    """When a shared name respells the largest city's main name, a city whose own name
+    it does not respell competes for it only if it has more than a fifth (2/RATIO) of
+    the people: Bruxelles is Brussels, though Anderlecht (a sixth) lists it; Kalkuta is
+    Kolkata. GeoNames sometimes gives a city an unusual main name (Jalal-Abad is
+    Manas, with half the people of Jalalabad), so a respelling alone does not decide."""
     if not bearers or any(p.population is None for p in bearers):
         return None
     first = max(bearers, key=lambda p: p.population)
     if far(key, mains[first.ident]):
+        return None
+    others = [p for p in bearers if p is not first and far(key, mains[p.ident])]
+    if any(first.population * 2 < RATIO * p.population for p in others):
         return None
     return owner([p for p in bearers if not far(key, mains[p.ident])])
 
