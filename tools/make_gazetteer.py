@@ -28,9 +28,9 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   RATIO times the people of the next; otherwise no place gets it. A place's
   main name counts before other places' alternate names: Avan (Armenia) stays
   Avan, though one of Havana's many alternate names is Avan. When the name
-  respells the largest city's main name, the cities whose own name it does not
-  respell do not compete (Kalkuta is Kolkata; Bruxelles is Brussels, though
-  Anderlecht lists it). A region's
+  respells the largest city's main name, a city whose own name it does not
+  respell competes only with more than a fifth of its people (Kalkuta is
+  Kolkata; Bruxelles is Brussels, though Anderlecht lists it). A region's
   population is not known: a name a region shares with a place of another
   country is left out, and one it shares with a city of its own country (Hamburg)
   goes to the city. A name its places all index alike needs no choosing
@@ -103,11 +103,12 @@ MIN_FAR_POPULATION = 100_000
 # The languages of the first three dictionaries. A place of MIN_FAR_POPULATION
 # people or more keeps its main name when wordfreq finds the name NAMED_MORE times
 # as often as any word of those dictionaries spelled alike (their words, German
-# nouns included, and their names other than the place's own): dictionaries list rare forms whose
-# folded spelling is a large place's name (the French baselle is Basel's key, vena
-# Vienna's, the German präge Prague's), and kept such places out; Nice (the English
-# word is as frequent) and Cameroon (Cameron, a name, is more frequent) stay out.
-# Smaller places' main names and all other names stay out for any such word.
+# nouns included, and their names other than the place's own): dictionaries list
+# rare forms whose folded spelling is a large place's name (the French baselle is
+# Basel's key, vena Vienna's, the German präge Prague's), and kept such places
+# out; Nice (the English word is as frequent) and Cameroon (Cameron, a name, is
+# more frequent) stay out. Smaller places' main names and all other names stay
+# out for any such word.
 LANGUAGES = ("fr", "en", "de")
 NAMED_MORE = 1.0  # on wordfreq's Zipf scale, a power of ten: ten times as often
 
@@ -278,21 +279,24 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     token: dict[str, str] = {}  # place ident -> the token of its main name
     # key -> (place, 2 for its main name, 1 for a name that reads only so, 0 otherwise)
     claims: dict[str, list[tuple[Place, int]]] = defaultdict(list)
+    mains = {  # place ident -> the key of its main name
+        place.ident: main
+        for place in all_places
+        if (main := next(iter(name_keys(place.main, chain)), None)) is not None
+    }
     # A large place named far more often than any word spelled alike keeps its main
     # name (Basel, though baselle is a French word); any other word stays a word.
     named = {
         place.ident
         for place in all_places
         if (place.population or 0) >= MIN_FAR_POPULATION
-        and (main := next(iter(name_keys(place.main, chain)), None)) in words.common
-        and named_more(place, main, words)
+        and mains.get(place.ident) in words.common
+        and named_more(place, mains[place.ident], words)
     }
-    mains: dict[str, str] = {}  # place ident -> the key of its main name
     for place in all_places:
-        main = next(iter(name_keys(place.main, chain)), None)
+        main = mains.get(place.ident)
         if main is None:
             continue
-        mains[place.ident] = main
         token[place.ident] = main if main not in words.common or place.ident in named else ""
         for key, sure in place_keys(place, main, words, chain).items():
             # A region's main name counts as an alternate one: Moskva (the region)
