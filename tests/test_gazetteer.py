@@ -67,10 +67,10 @@ def names_found(index, query: str) -> set[str]:
         # Bangazi is a name of the district, whose main name (Banghazi) went to the city
         ("Bangazi", {"Benghazi", "Bangazi"}),
         # Basel's key is also that of the French dictionary's rare word baselle: a
-        # large place's main name is left out only for a word people use
+        # large place keeps its main name when it is named ten times as often
         ("Базель", {"Basel", "Базель", "Bazylea"}),
-        # Kalkuta (Polish) respells Kolkata's name: the cities whose own name it does
-        # not respell, though they list it, do not compete for it
+        # Kalkuta (Polish) respells Kolkata's name: Kozhikode, which lists it but whose
+        # own name it does not respell, has too few people to compete for it
         ("Kalkuta", {"Kolkata", "Kalkuta"}),
     ],
 )
