@@ -186,7 +186,6 @@ def common_words(paths: list[str]) -> Words:
     chain = name_chain()
     words = Words(set(), set())
     capitals: set[str] = set()  # the names of the French and English dictionaries
-    nouns: list[tuple[str, set[str], float]] = []  # the German dictionary's capitalized words
     for number, path in enumerate(paths):
         into = words.common if number < 3 else words.foreign
         for line in Path(path).read_text("utf-8", errors="replace").splitlines():
@@ -206,20 +205,14 @@ def common_words(paths: list[str]) -> Words:
                 into.update(keys)
             elif number < 2:  # French and English capitalize names only
                 capitals.add(word.casefold())
+            # German capitalizes every noun: Mitte is a word, Berlin (a French and
+            # English name, read before it) a name
+            if not word[0].islower() and word.casefold() in capitals:
                 for key in keys:
                     words.names[key].append((word.casefold(), zipf))
-                continue
-            else:  # German capitalizes every noun: Mitte is a word, Berlin a name
-                nouns.append((word, keys, zipf))
-                continue
-            for key in keys:
-                words.frequency[key] = max(words.frequency.get(key, 0.0), zipf)
-    for word, keys, zipf in nouns:
-        for key in keys:
-            if word.casefold() in capitals:
-                words.names[key].append((word.casefold(), zipf))
             else:
-                words.frequency[key] = max(words.frequency.get(key, 0.0), zipf)
+                for key in keys:
+                    words.frequency[key] = max(words.frequency.get(key, 0.0), zipf)
     return words
 
 
