@@ -200,6 +200,7 @@ KNOBS = {  # --knob name: (module, setting)
     "b": ("veille.query.search", "BM25_B"),
     "coverage": ("veille.query.matching", "COVERAGE_WEIGHT"),
     "soft": ("veille.query.matching", "SOFT_WEIGHT"),
+    "family-weight": ("veille.query.families", "FAMILY_WEIGHT"),
 }
 
 ENGINE_CLASSES = {

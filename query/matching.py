@@ -19,6 +19,7 @@ filters hold in both tiers.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -60,10 +61,12 @@ def plan(
     match: str = "any",
     extra: wq.Query | None = None,
     soft_decides: bool = False,
+    families: Callable[[Clause], wq.Query | None] | None = None,
 ) -> Plan:
     """The complete and partial queries of ``parsed``; ``extra`` (a date range, a source)
     narrows both.
-    With ``soft_decides``, question words count as the other words do."""
+    With ``soft_decides``, question words count as the other words do; ``families``
+    gives a deciding clause's word family, if any."""
     if match not in MATCH_MODES:
         raise ValueError(f"match must be one of {', '.join(MATCH_MODES)}")
     clauses = parsed.clauses
@@ -75,14 +78,20 @@ def plan(
         deciding, soft = deciding + soft, []
     if not deciding and not held:
         return Plan(None, None, [])
+    # Word families (query/families.py) add to the score of the documents either tier
+    # finds; in the partial tier they also find documents by themselves.
+    related = [q for q in map(families, deciding) if q is not None] if families else []
     complete = _with_optional(combine(fixed + [c.query for c in deciding]), soft)
+    if related and complete is not None:
+        complete = wq.AndMaybe(complete, wq.Or(related))
     partial = None
     # Filters and dates narrow; a required word or phrase is what a document must hold.
     positive = any(c.role == REQUIRED for c in clauses)
     if match == "any" and (len(deciding) > 1 or (deciding and positive)):
         weights = coverage_weights(reader, deciding)
         bonuses = [COVERAGE_WEIGHT * w / sum(weights) for w in weights]
-        alternatives = wq.Or([Bonus(c.query, b) for c, b in zip(deciding, bonuses, strict=True)])
+        bonused = [Bonus(c.query, b) for c, b in zip(deciding, bonuses, strict=True)]
+        alternatives = wq.Or(bonused + related)
         if positive:  # what is required decides; the words only rank
             partial = wq.AndMaybe(combine(fixed), alternatives)
         else:

@@ -20,6 +20,7 @@ from veille.indexer.store import index_analyzer
 
 from .budget import UNLIMITED, Budget
 from .eager import MatchedTerms, count_search, eager
+from .families import family_finder
 from .limits import MAX_LIMIT
 from .matching import Excluding, lacking, plan
 from .parser import RANKED, SOFT, ParsedQuery, QueryError, parse, parse_query
@@ -440,11 +441,13 @@ def run_search(
     parsed = parse(text, analyzer, reader, fuzzy=options.fuzzy, vocabulary=vocabulary)
     offset = (page - 1) * limit
     relaxed = False
+    any_words = options.match == "any"
+    families = family_finder(searcher, analyzer, SCORED_FIELDS, text) if any_words else None
     dates = options.narrowing()
     for n, (looser, soft_decides) in enumerate(
         relaxations(parsed, analyzer, reader, options, vocabulary)
     ):
-        tiers = plan(looser, reader, options.match, dates, soft_decides)
+        tiers = plan(looser, reader, options.match, dates, soft_decides, families)
         complete, partial = _collect(searcher, tiers, offset + limit, options, budget)
         if complete.total or (partial and partial.total) or complete.stopped:
             relaxed = n > 0
