@@ -201,6 +201,7 @@ KNOBS = {  # --knob name: (module, setting)
     "coverage": ("veille.query.matching", "COVERAGE_WEIGHT"),
     "soft": ("veille.query.matching", "SOFT_WEIGHT"),
     "family-weight": ("veille.query.families", "FAMILY_WEIGHT"),
+    "family-common": ("veille.query.families", "COMMON_SHARE"),
 }
 
 ENGINE_CLASSES = {
