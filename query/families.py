@@ -32,6 +32,7 @@ from .suggest import common_spelling, searcher_vocabulary
 FAMILY_WEIGHT = 0.5
 MIN_STEM = 4  # shorter stems join words of unrelated meaning (mer / mère, pot / pote)
 SCAN_WORDS = 400  # indexed words read for one query word, at most
+SCAN_QUERY = 2000  # indexed words read for one query, at most (a query has up to 64 words)
 LONGER_BY = 8  # letters a family word has beyond the stem, at most (-issements)
 MAX_FAMILY = 16  # index terms one query word's family adds, at most
 # A family word held by more than this share of the documents (and more than
@@ -61,20 +62,23 @@ def family_terms(
     vocabulary: Vocabulary,
     own: set[str],
     first: bool = False,
-) -> list[str]:
+    scan: int = SCAN_WORDS,
+) -> tuple[list[str], int]:
     """The index terms of the indexed words that share ``word``'s Snowball stem,
-    ``own`` (the word's own terms) left out; none for a name. ``first``: the word
-    starts the query (its capital says nothing)."""
+    ``own`` (the word's own terms) left out, none for a name; and how many indexed
+    words it read (at most ``scan``). ``first``: the word starts the query (its
+    capital says nothing)."""
     folded, cut = fold(word)
     written = word[cut:]
     if not written.isalpha() or _named(written, folded, vocabulary, first):
-        return []
+        return [], 0
     stem = snowball(written.lower())
     start, _ = fold(stem)
     if len(start) < MIN_STEM:
-        return []
+        return [], 0
     found: set[str] = set()
-    for candidate, _ in vocabulary.with_prefix(start)[:SCAN_WORDS]:
+    candidates = vocabulary.with_prefix(start)[:scan]
+    for candidate, _ in candidates:
         if candidate == folded or len(candidate) > len(start) + LONGER_BY:
             continue
         spellings = vocabulary.spellings(candidate)
@@ -86,7 +90,7 @@ def family_terms(
         found.update(analyzer.terms(common, mode="query"))
         if len(found - own) >= MAX_FAMILY:
             break
-    return sorted(found - own)[:MAX_FAMILY]
+    return sorted(found - own)[:MAX_FAMILY], len(candidates)
 
 
 def _named(word: str, folded: str, vocabulary: Vocabulary, first: bool) -> bool:
@@ -113,20 +117,27 @@ def family_finder(
     (for every clause when ``FAMILY_WEIGHT`` is 0). ``text`` is the query as typed."""
     vocabulary = searcher_vocabulary(searcher)
     reader = searcher.reader()
+    most = max(COMMON_SHARE * reader.doc_count(), COMMON_FLOOR)
+    found: dict[str, list[str]] = {}  # a question loosened is planned again
+    left = SCAN_QUERY
 
     def family(clause: Clause) -> wq.Query | None:
+        nonlocal left
         label = clause.label
         if FAMILY_WEIGHT <= 0 or not label or " " in label:
             return None
         if not all(isinstance(q, wq.Term) for q in clause.query.leaves()):
             return None  # a phrase, a prefix, a typo-tolerant word
-        own = {_text(t) for _, t in clause.query.iter_all_terms()}
-        most = max(COMMON_SHARE * reader.doc_count(), COMMON_FLOOR)
-        terms = [
-            t
-            for t in family_terms(label, analyzer, vocabulary, own, text.lstrip().startswith(label))
-            if 0 < max(reader.doc_frequency(f, t) for f in fields) <= most
-        ]
+        if label not in found:
+            own = {_text(t) for _, t in clause.query.iter_all_terms()}
+            first = text.lstrip().startswith(label)
+            scan = min(left, SCAN_WORDS)
+            terms, read = family_terms(label, analyzer, vocabulary, own, first, scan)
+            left -= read
+            found[label] = [
+                t for t in terms if 0 < max(reader.doc_frequency(f, t) for f in fields) <= most
+            ]
+        terms = found[label]
         if not terms:
             return None
         return wq.Or([wq.Term(f, t) for t in terms for f in fields], boost=FAMILY_WEIGHT)

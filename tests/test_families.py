@@ -78,3 +78,12 @@ def test_a_name_has_no_family(index):
         result = search(open_index(index), query, options=Options(collapse=False))
         assert names(result)[0] == "limoges.txt", query
         assert sorted(names(result)[1:]) == ["match.txt", "train.txt"], query
+
+
+def test_the_index_words_a_query_reads_for_families_are_bounded(index, monkeypatch):
+    import veille.query.families as families
+
+    # a query of 64 words could otherwise read 400 indexed words for each of them
+    monkeypatch.setattr(families, "SCAN_QUERY", 0)
+    result = search(open_index(index), QUESTION, options=Options(collapse=False))
+    assert names(result) == ["both.txt", "cat.txt", "noun.txt"]
