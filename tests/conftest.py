@@ -54,6 +54,19 @@ def make_index(tmp_path):
     return build
 
 
+def index_of(tmp_path_factory, articles: dict[str, str]) -> Path:
+    """An index of {file name: text} in a temporary folder (for a module's fixture)."""
+    docs = write_articles(tmp_path_factory.mktemp("docs"), articles)
+    directory = tmp_path_factory.mktemp("ix") / "index"
+    index_paths(directory, [docs])
+    return directory
+
+
+def hit_names(result) -> list[str]:
+    """The file names of a result's hits, in order."""
+    return [Path(h.path).name for h in result.hits]
+
+
 def corpus_plus(tmp_path_factory, extra: dict[str, str]) -> Path:
     """An index of the bundled articles plus {file name: text}; returns its folder."""
     docs = tmp_path_factory.mktemp("docs")

@@ -7,12 +7,12 @@ word itself, and says that it lacks the word. Names have no family.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from veille.indexer.store import open_index
 from veille.query.search import Options, search
+
+from .conftest import hit_names, index_of
 
 ARTICLES = {
     "both.txt": "Adopter un chat\nPour adopter un chat, contactez un refuge.",
@@ -30,23 +30,12 @@ QUESTION = "Comment adopter un chat ?"
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    from veille.indexer.build import index_paths
-
-    from .conftest import write_articles
-
-    docs = write_articles(tmp_path_factory.mktemp("docs"), ARTICLES)
-    directory = tmp_path_factory.mktemp("ix") / "index"
-    index_paths(directory, [docs])
-    return directory
-
-
-def names(result) -> list[str]:
-    return [Path(h.path).name for h in result.hits]
+    return index_of(tmp_path_factory, ARTICLES)
 
 
 def test_a_question_meets_the_answers_other_form_of_a_word(index):
     result = search(open_index(index), QUESTION, options=Options(collapse=False))
-    assert names(result) == ["both.txt", "noun.txt", "cat.txt", "child.txt"]
+    assert hit_names(result) == ["both.txt", "noun.txt", "cat.txt", "child.txt"]
     # adoption is of adopter's family: it lifts noun.txt over cat.txt and finds
     # child.txt, but neither holds the word the reader typed, and both say so
     assert [h.missing for h in result.hits] == [[], ["adopter"], ["adopter"], ["adopter", "chat"]]
@@ -61,13 +50,13 @@ def test_a_family_word_is_highlighted_where_it_stands_for_the_query_word(index):
 
 def test_strict_matching_ignores_families(index):
     strict = search(open_index(index), "adopter chat", options=Options(match="all", collapse=False))
-    assert names(strict) == ["both.txt"]
+    assert hit_names(strict) == ["both.txt"]
 
 
 def test_a_single_word_finds_only_documents_that_hold_it(index):
     # one word has no partial matches: the documents of its family are not found
     result = search(open_index(index), "adopter", options=Options(collapse=False))
-    assert names(result) == ["both.txt"]
+    assert hit_names(result) == ["both.txt"]
 
 
 def test_a_name_has_no_family(index):
@@ -76,8 +65,8 @@ def test_a_name_has_no_family(index):
     # fired.txt in
     for query in ("Limoges porcelaine", "porcelaine de Limoges", "porcelaine limoges"):
         result = search(open_index(index), query, options=Options(collapse=False))
-        assert names(result)[0] == "limoges.txt", query
-        assert sorted(names(result)[1:]) == ["match.txt", "train.txt"], query
+        assert hit_names(result)[0] == "limoges.txt", query
+        assert sorted(hit_names(result)[1:]) == ["match.txt", "train.txt"], query
 
 
 def test_the_index_words_a_query_reads_for_families_are_bounded(index, monkeypatch):
@@ -86,4 +75,4 @@ def test_the_index_words_a_query_reads_for_families_are_bounded(index, monkeypat
     # a query of 64 words could otherwise read 400 indexed words for each of them
     monkeypatch.setattr(families, "SCAN_QUERY", 0)
     result = search(open_index(index), QUESTION, options=Options(collapse=False))
-    assert names(result) == ["both.txt", "cat.txt", "noun.txt"]
+    assert hit_names(result) == ["both.txt", "cat.txt", "noun.txt"]

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from veille.query.cli import cli
 
-from .conftest import found
+from .conftest import found, index_of
 
 ARTICLES = {
     "kiev.txt": "Port de Kiev\n\nLes céréales partent du port de Kiev.\n",
@@ -21,14 +21,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def grain_index(tmp_path_factory):
-    from veille.indexer.build import index_paths
-
-    from .conftest import write_articles
-
-    docs = write_articles(tmp_path_factory.mktemp("docs"), ARTICLES)
-    directory = tmp_path_factory.mktemp("ix") / "index"
-    index_paths(directory, [docs])
-    return directory
+    return index_of(tmp_path_factory, ARTICLES)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from veille.query.cli import cli
 from veille.query.search import Options, search
 from veille.query.snippets import to_html
 
-from .conftest import found
+from .conftest import found, index_of
 
 SOFT_HYPHEN = "\u00ad"
 INVISIBLE = {
@@ -32,14 +32,7 @@ INVISIBLE = {
 
 @pytest.fixture(scope="module")
 def invisible_index(tmp_path_factory):
-    from veille.indexer.build import index_paths
-
-    from .conftest import write_articles
-
-    docs = write_articles(tmp_path_factory.mktemp("docs"), INVISIBLE)
-    directory = tmp_path_factory.mktemp("ix") / "index"
-    index_paths(directory, [docs])
-    return directory
+    return index_of(tmp_path_factory, INVISIBLE)
 
 
 def test_a_soft_hyphen_inside_a_word_does_not_split_it(invisible_index):

@@ -16,7 +16,7 @@ from veille.indexer.store import open_index
 from veille.query.search import Options, search
 from veille.query.wsgi import make_app
 
-from .conftest import DATA
+from .conftest import DATA, hit_names, index_of
 
 ARTICLES = {
     "both.txt": "Médiation familiale\nLa médiation familiale aide les parents séparés.",
@@ -31,26 +31,15 @@ QUESTION = "Qu'est-ce que la médiation familiale ?"
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    from veille.indexer.build import index_paths
-
-    from .conftest import write_articles
-
-    docs = write_articles(tmp_path_factory.mktemp("docs"), ARTICLES)
-    directory = tmp_path_factory.mktemp("ix") / "index"
-    index_paths(directory, [docs])
-    return directory
-
-
-def names(result) -> list[str]:
-    return [Path(h.path).name for h in result.hits]
+    return index_of(tmp_path_factory, ARTICLES)
 
 
 def test_a_question_finds_every_word_first_then_most_of_them(index):
     result = search(open_index(index), QUESTION)
-    assert names(result)[0] == "both.txt"
+    assert hit_names(result)[0] == "both.txt"
     assert result.hits[0].missing == []
     # médiation is rarer than familiale (2 documents against 3): its partial hit leads
-    assert names(result)[1:] == ["mediation.txt", "family.txt", "family2.txt"]
+    assert hit_names(result)[1:] == ["mediation.txt", "family.txt", "family2.txt"]
     assert [h.missing for h in result.hits[1:]] == [["familiale"], ["médiation"], ["médiation"]]
     assert result.complete == 1 and result.total == 4
 
@@ -58,11 +47,11 @@ def test_a_question_finds_every_word_first_then_most_of_them(index):
 def test_partial_matches_are_counted_as_far_as_the_page_needs(index, run):
     ix = open_index(index)
     first = search(ix, QUESTION, limit=2, options=Options(facets=False))
-    assert names(first) == ["both.txt", "mediation.txt"]
+    assert hit_names(first) == ["both.txt", "mediation.txt"]
     assert first.total == 2 and first.total_is_lower_bound
     assert first.summary() == "2+ matches: 1 with every word, 1+ with some"
     second = search(ix, QUESTION, limit=2, page=2, options=Options(facets=False))
-    assert names(second) == ["family.txt", "family2.txt"]
+    assert hit_names(second) == ["family.txt", "family2.txt"]
     # every partial match fits on the page: the count is exact
     whole = search(ix, QUESTION, limit=10, options=Options(facets=False))
     assert whole.total == 4 and not whole.total_is_lower_bound
@@ -76,45 +65,46 @@ def test_partial_matches_are_counted_as_far_as_the_page_needs(index, run):
 
 def test_question_words_never_decide_a_match(index):
     # howto.txt holds "comment" and "est", the question's only other words
-    assert "howto.txt" not in names(search(open_index(index), "Comment est la médiation ?"))
+    assert "howto.txt" not in hit_names(search(open_index(index), "Comment est la médiation ?"))
     # alone, they are what the query asks for
-    assert names(search(open_index(index), "comment ?")) == ["howto.txt"]
+    assert hit_names(search(open_index(index), "comment ?")) == ["howto.txt"]
 
 
 def test_match_all_keeps_only_documents_with_every_word(index):
     result = search(open_index(index), QUESTION, options=Options(match="all"))
-    assert names(result) == []  # "est" (of qu'est-ce) is required too
+    assert hit_names(result) == []  # "est" (of qu'est-ce) is required too
     result = search(open_index(index), "médiation familiale", options=Options(match="all"))
-    assert names(result) == ["both.txt"] and result.total == 1
+    assert hit_names(result) == ["both.txt"] and result.total == 1
 
 
 def test_plus_makes_a_word_required(index):
     result = search(open_index(index), "+familiale médiation")
-    assert names(result)[0] == "both.txt"
-    assert "mediation.txt" not in names(result)
-    assert set(names(result)[1:]) == {"family.txt", "family2.txt"}
+    assert hit_names(result)[0] == "both.txt"
+    assert "mediation.txt" not in hit_names(result)
+    assert set(hit_names(result)[1:]) == {"family.txt", "family2.txt"}
 
 
 def test_exclusions_and_phrases_hold_in_partial_matches(index):
-    assert "family.txt" not in names(search(open_index(index), "médiation familiale -allocations"))
+    excluded = search(open_index(index), "médiation familiale -allocations")
+    assert "family.txt" not in hit_names(excluded)
     result = search(open_index(index), '"vie familiale" médiation')
-    assert names(result) == ["family2.txt"]  # the phrase is required, médiation ranks
+    assert hit_names(result) == ["family2.txt"]  # the phrase is required, médiation ranks
     assert result.hits[0].missing == ["médiation"]
 
 
 def test_a_phrase_nobody_wrote_is_searched_as_its_words(index):
     result = search(open_index(index), '"médiation scolaire" familiale')
     assert result.relaxed
-    assert names(result)[0] == "both.txt"
+    assert hit_names(result)[0] == "both.txt"
 
 
 def test_loosening_a_phrase_keeps_hyphenated_words_and_exclusions(index):
     result = search(open_index(index), '"médiation scolaire" vie-familiale -allocations')
     assert result.relaxed
-    assert "family2.txt" in names(result) and "family.txt" not in names(result)
+    assert "family2.txt" in hit_names(result) and "family.txt" not in hit_names(result)
     result = search(open_index(index), '"médiation scolaire" familiale -"vie familiale"')
     assert result.relaxed
-    assert names(result)[0] == "both.txt" and "family2.txt" not in names(result)
+    assert hit_names(result)[0] == "both.txt" and "family2.txt" not in hit_names(result)
 
 
 def test_a_query_that_is_only_a_phrase_is_never_loosened(index):
@@ -163,7 +153,8 @@ def test_typed_text_is_searched_never_refused(run, index, text):
     "text", ["(médiation", "médiation)", "médiation OR", "NOT OR médiation", "médiation ?"]
 )
 def test_stray_syntax_is_punctuation(index, text):
-    assert names(search(open_index(index), text)) == names(search(open_index(index), "médiation"))
+    ix = open_index(index)
+    assert hit_names(search(ix, text)) == hit_names(search(ix, "médiation"))
 
 
 def test_a_corrected_question_keeps_its_own_question_mark(run):
