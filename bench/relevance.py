@@ -391,7 +391,7 @@ def markdown(report: dict) -> str:
         for engine, f in data["engines"].items():
             a, ms = f["all"], f["query_ms"]
             lines.append(
-                f"| {name} | {engine} | {a['ndcg@10']:.3f} | {a['recall@100']:.3f} | "
+                f"| {name} | {engine} | {a['ndcg@10']:.3f} | {a['recall@100']:.4f} | "
                 f"{a['mrr@10']:.3f} | {a['no_hit']} | {f['refused']} | "
                 f"{f['first']['ndcg@10']:.3f} / {f['second']['ndcg@10']:.3f} | "
                 f"{ms['min']} / {ms['median']} / {ms['max']} |"
