@@ -128,6 +128,16 @@ class WordCounts:
         return counts
 
 
+def _spellings(folded: str, rest: str) -> dict[str, int]:
+    """{written form: documents} from a word's line after the word (see
+    ``Vocabulary.spellings``)."""
+    total, out = _counts(rest)
+    left = total - sum(out.values())
+    if left > 0 or not out:
+        out[folded] = max(left, 1)
+    return out
+
+
 def _counts(rest: str) -> tuple[int, dict[str, int]]:
     """A word's documents and {spelling: documents}, from its line after the word."""
     total, *pairs = rest.split("\t")
@@ -166,12 +176,15 @@ class Vocabulary(SortedTable):
         Only spellings that differ from the folded word are listed; the folded spelling
         gets the documents left over (a document using both counts twice)."""
         line = self.get(folded)
-        if line is None:
-            return {}
-        total, out = _counts(line)
-        rest = total - sum(out.values())
-        if rest > 0 or not out:
-            out[folded] = max(rest, 1)
+        return {} if line is None else _spellings(folded, line)
+
+    def spellings_with_prefix(self, prefix: str, limit: int) -> list[tuple[str, dict[str, int]]]:
+        """(word, its ``spellings``) of the first ``limit`` words that start with
+        ``prefix``, read from their lines at once."""
+        out = []
+        for line in self.lines_with_prefix(prefix)[:limit]:
+            word, _, rest = line.partition("\t")
+            out.append((word, _spellings(word, rest)))
         return out
 
     def with_prefix(self, prefix: str) -> list[tuple[str, int]]:

@@ -1,14 +1,14 @@
 """Word families: indexed words that share a query word's Snowball stem.
 
 veille's own stemmer removes inflection only (garanties -> garanti), so that
-*commune* never matches *communiste*. Questions, though, often use a verb or a
-plural where the answer uses a noun (exilés / exil, massacrées / massacre).
+*commune* never matches *communiste*. Questions, though, often use a verb
+where the answer uses a noun (adopter / adoption, massacrées / massacre).
 With the default matching, the words of a query word's family (those the
 Snowball French stemmer, Lucene's and Elasticsearch's French stemmer, cuts to
 the same stem) add a little to a document's score: a document that holds only
-*exil* can rank among the partial matches of *exilés*, and still says that it
-lacks *exilés*. Names (words the index mostly writes with a capital) have no
-family: *Hamas* never reaches *Hama*.
+*adoption* can rank among the partial matches of *adopter*, and still says
+that it lacks *adopter*. Names (words the index mostly writes with a capital)
+have no family: *Limoges* never reaches *limoger*.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from whoosh import query as wq
 from veille.indexer.analysis import VeilleAnalyzer
 from veille.indexer.lexicon import Vocabulary, fold
 
+from .matching import clause_terms
 from .parser import Clause
 from .suggest import common_spelling, searcher_vocabulary
 
@@ -77,11 +78,10 @@ def family_terms(
     if len(start) < MIN_STEM:
         return [], 0
     found: set[str] = set()
-    candidates = vocabulary.with_prefix(start)[:scan]
-    for candidate, _ in candidates:
+    candidates = vocabulary.spellings_with_prefix(start, scan)
+    for candidate, spellings in candidates:
         if candidate == folded or len(candidate) > len(start) + LONGER_BY:
             continue
-        spellings = vocabulary.spellings(candidate)
         if _mostly_capitalized(spellings):
             continue
         common = common_spelling(spellings).lower()
@@ -129,7 +129,7 @@ def family_finder(
         if not all(isinstance(q, wq.Term) for q in clause.query.leaves()):
             return None  # a phrase, a prefix, a typo-tolerant word
         if label not in found:
-            own = {_text(t) for _, t in clause.query.iter_all_terms()}
+            own = {t.decode("utf-8") for _, t in clause_terms(clause, reader)}
             first = text.lstrip().startswith(label)
             scan = min(left, SCAN_WORDS)
             terms, read = family_terms(label, analyzer, vocabulary, own, first, scan)
@@ -143,7 +143,3 @@ def family_finder(
         return wq.Or([wq.Term(f, t) for t in terms for f in fields], boost=FAMILY_WEIGHT)
 
     return family
-
-
-def _text(term: str | bytes) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term

@@ -120,12 +120,13 @@ def coverage_weights(reader, clauses: list[Clause]) -> list[float]:
     n = max(reader.doc_count(), 1)
     weights = []
     for clause in clauses:
-        df = max((reader.doc_frequency(f, t) for f, t in _terms(clause, reader)), default=0)
+        df = max((reader.doc_frequency(f, t) for f, t in clause_terms(clause, reader)), default=0)
         weights.append(math.log(1 + (n - df + 0.5) / (df + 0.5)))
     return weights
 
 
-def _terms(clause: Clause, reader) -> set[tuple[str, bytes]]:
+def clause_terms(clause: Clause, reader) -> set[tuple[str, bytes]]:
+    """The (field, term) pairs a clause searches, computed once a clause."""
     terms = getattr(clause, "_terms", None)
     if terms is None:
         terms = {
@@ -139,7 +140,7 @@ def _terms(clause: Clause, reader) -> set[tuple[str, bytes]]:
 
 def lacking(clauses: list[Clause], matched: set[tuple[str, bytes]], reader) -> list[Clause]:
     """The clauses none of whose terms a hit matched."""
-    return [c for c in clauses if not (_terms(c, reader) & matched)]
+    return [c for c in clauses if not (clause_terms(c, reader) & matched)]
 
 
 class Bonus(wq.WrappingQuery):
