@@ -40,6 +40,8 @@ SETS = [
      "not used for tuning"),
     ("unseen-2", HERE / "names" / "unseen-2.tsv", HERE / "names" / "unseen-2-confusables.tsv",
      "written 2026-12-02, not used for tuning"),
+    ("unseen-3", HERE / "names" / "unseen-3.tsv", HERE / "names" / "unseen-3-confusables.tsv",
+     "written 2026-12-02 evening, not used for tuning"),
 ]  # fmt: skip
 
 
