@@ -201,6 +201,10 @@ class TestVariantKey:
             ("zyuganov", "ziouganov", "sjuganow"),  # German s before a vowel is z
             ("sergei", "sergej"),  # ... or s
             ("luzhetsky", "lużecki"),  # a Polish ż says the c is ts
+            # a j between l, p or v and a vowel is the Slavic y (German, Polish) or
+            # the French zh: both readings stay
+            ("podolyak", "podoliak", "podoljak"),
+            ("solzhenitsyn", "soljenitsyn"),
         ],
     )
     def test_rules_of_each_language_join_its_spellings(self, spellings):
@@ -226,6 +230,8 @@ class TestVariantKey:
             ("jeff", "chef"),
             ("peskov", "pskov"),
             ("lavrov", "lvov"),
+            ("nanjing", "nanning"),  # after n, j is Chinese (and Japanese) dzh, never y
+            ("sirjan", "syrian"),  # ... and after r Persian or Arabic dzh
         ],
     )
     def test_rules_keep_distinct_names_apart(self, a, b):

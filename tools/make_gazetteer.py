@@ -24,6 +24,9 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   when the city has fewer than MIN_FAR_POPULATION people, and a former name that
   is a surname (Molotov for Perm, Khrushchev for Svitlovodsk) unless it is a
   respelling of the main name (Kharkov, Lvov);
+- a place's other name spelled like a name of the French and English dictionaries
+  that is in use (NAME_IN_USE) and not the place's (Siryan, of Sayyān in Yemen, is
+  Syrian; Kane is not Kanye, Botswana): see ``other_name``;
 - a name two places share goes to the larger one only when it has at least
   RATIO times the people of the next; otherwise no place gets it. A place's
   main name counts before other places' alternate names: Avan (Armenia) stays
@@ -110,6 +113,12 @@ MIN_FAR_POPULATION = 100_000
 # more frequent) stay out. Smaller places' main names and all other names stay
 # out for any such word.
 LANGUAGES = ("fr", "en", "de")
+# A place's other name (not its main one) is left out when a name of the French or
+# English dictionaries is spelled alike and wordfreq finds it at least once in a
+# million words, the bound of variant-exceptions.txt: Siryan (Sayyān, Yemen) is
+# the English Syrian.
+NAME_IN_USE = 3.0
+OWN_NAME = 0.8  # difflib's ratio of a respelling (Normandy and Normandie 0.82; Hera and Gera 0.75)
 NAMED_MORE = 1.0  # on wordfreq's Zipf scale, a power of ten: ten times as often
 
 
@@ -250,6 +259,8 @@ def place_keys(place: Place, main: str, words: Words, chain) -> dict[str, bool]:
             kept[key] = sure[key]
         elif key in words.common or former_surname(key, main):
             continue
+        elif other_name(key, place, words):
+            continue  # Siryan (Sayyān, Yemen) is spelled as the word Syrian
         elif (
             place.ident.startswith("city")
             and far(key, main)
@@ -261,6 +272,29 @@ def place_keys(place: Place, main: str, words: Words, chain) -> dict[str, bool]:
         else:
             kept[key] = sure[key]
     return kept
+
+
+def other_name(key: str, place: Place, words: Words) -> bool:
+    """Whether a name in use in the French or English dictionaries (Zipf NAME_IN_USE or
+    more) that is not the place's is spelled alike. For a country, a region or a city of
+    MIN_FAR_POPULATION people, a dictionary name is the place's when it is one of its
+    names (Bangalore) or respells its main name (Normandy, Bangladeshi, Slovak); a
+    smaller place's other names give way to any (Kane is not Kanye, Botswana)."""
+    if place.population is not None and place.population < MIN_FAR_POPULATION:
+        return any(zipf >= NAME_IN_USE for _, zipf in words.names.get(key, []))
+    main = folded(place.main)
+    own = {folded(name) for name in place.names}
+    return any(
+        zipf >= NAME_IN_USE
+        and folded(name) not in own
+        and difflib.SequenceMatcher(None, folded(name), main).ratio() < OWN_NAME
+        for name, zipf in words.names.get(key, [])
+    )
+
+
+def folded(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def in_scripts_latin(name: str) -> bool:
