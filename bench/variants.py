@@ -41,7 +41,9 @@ SETS = [
     ("unseen-2", HERE / "names" / "unseen-2.tsv", HERE / "names" / "unseen-2-confusables.tsv",
      "written 2026-12-02, not used for tuning"),
     ("unseen-3", HERE / "names" / "unseen-3.tsv", HERE / "names" / "unseen-3-confusables.tsv",
-     "written 2026-12-02 evening, not used for tuning"),
+     "written 2026-12-02 evening, misses looked at for the j rule"),
+    ("unseen-4", HERE / "names" / "unseen-4.tsv", HERE / "names" / "unseen-4-confusables.tsv",
+     "written 2026-12-02 evening after the third was looked at"),
 ]  # fmt: skip
 
 
