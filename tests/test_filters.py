@@ -235,7 +235,8 @@ class TestVariantKey:
         ],
     )
     def test_rules_keep_distinct_names_apart(self, a, b):
-        assert variant_key(a) != variant_key(b)
+        # A spelling that reads two ways has two keys (Nanjing would): none may be shared.
+        assert not set(variant_key(a).split()) & set(variant_key(b).split())
 
     def test_listed_exceptions_are_left_as_they_are(self):
         f = VariantKeyFilter(frozenset({"poisson"}))

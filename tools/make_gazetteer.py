@@ -276,23 +276,28 @@ def place_keys(place: Place, main: str, words: Words, chain) -> dict[str, bool]:
 
 def other_name(key: str, place: Place, words: Words) -> bool:
     """Whether a name in use in the French or English dictionaries (Zipf NAME_IN_USE or
-    more) that is not the place's is spelled alike. For a country, a region or a city of
-    MIN_FAR_POPULATION people, a dictionary name is the place's when it is one of its
+    more) that is not the place's is spelled alike. For a place of MIN_FAR_POPULATION
+    people or more, or a region, a dictionary name is the place's when it is one of its
     names (Bangalore) or respells its main name (Normandy, Bangladeshi, Slovak); a
-    smaller place's other names give way to any (Kane is not Kanye, Botswana)."""
+    smaller place's other names, a small country's included, give way to any (Kane is
+    not Kanye, Botswana; Dominique is not Dominica)."""
+    in_use = [name for name, zipf in words.names.get(key, []) if zipf >= NAME_IN_USE]
+    if not in_use:
+        return False
     if place.population is not None and place.population < MIN_FAR_POPULATION:
-        return any(zipf >= NAME_IN_USE for _, zipf in words.names.get(key, []))
+        return True
     main = folded(place.main)
     own = {folded(name) for name in place.names}
     return any(
-        zipf >= NAME_IN_USE
-        and folded(name) not in own
-        and difflib.SequenceMatcher(None, folded(name), main).ratio() < OWN_NAME
-        for name, zipf in words.names.get(key, [])
+        name not in own and difflib.SequenceMatcher(None, name, main).ratio() < OWN_NAME
+        for name in map(folded, in_use)
     )
 
 
 def folded(name: str) -> str:
+    """A name without its accents, in lower case (Éire -> eire). Not the chain's
+    ``fold``: that one also transliterates Cyrillic, and Дьёр (Győr) would then be
+    spelled as the dictionary's Dior."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
