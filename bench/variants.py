@@ -44,6 +44,8 @@ SETS = [
      "written 2026-12-02 evening, misses looked at for the j rule"),
     ("unseen-4", HERE / "names" / "unseen-4.tsv", HERE / "names" / "unseen-4-confusables.tsv",
      "written 2026-12-02 evening after the third was looked at"),
+    ("unseen-5", HERE / "names" / "unseen-5.tsv", HERE / "names" / "unseen-5-confusables.tsv",
+     "written 2026-12-03, measured as written before and after names kept as spelled"),
 ]  # fmt: skip
 
 

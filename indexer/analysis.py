@@ -23,7 +23,7 @@ import regex
 from unidecode import unidecode
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
-from .gazetteer import MIN_NAME, SortedTable, shipped_exceptions, shipped_gazetteer
+from .gazetteer import MIN_NAME, SPELLED, SortedTable, shipped_exceptions, shipped_gazetteer
 from .stemming import french_light_stem
 from .tables import (
     DATA_DIR,
@@ -302,10 +302,13 @@ class NameFilter(TokenFilter):
         self.gazetteer = gazetteer
         self.keywords = keywords
 
-    def place(self, text: str) -> str | None:
-        """The token of the place this word names, if the gazetteer lists it."""
+    def place(self, text: str, spelled: bool = True) -> str | None:
+        """The token of the place this word names, if the gazetteer lists it: as it is
+        spelled (``=wien``, a name whose key is a word's), or by its keys."""
         if len(text) < MIN_NAME or not text.isalpha():
             return None
+        if spelled and (place := self.gazetteer.get(SPELLED + text)) is not None:
+            return place
         for key in variant_key(text).split(" "):
             place = self.gazetteer.get(key)
             if place is not None:
@@ -322,7 +325,7 @@ class NameFilter(TokenFilter):
             return variant_key(text)
         if text[-1] in "sx":  # a plural's form without it is a place: not a plural (Hamas)
             stem = french_light_stem(text)
-            if stem != text and self.place(stem) is not None:
+            if stem != text and self.place(stem, spelled=False) is not None:
                 return variant_key(text)
         return None
 

@@ -19,6 +19,9 @@ from .tables import DATA_DIR
 GAZETTEER_FILE = "gazetteer.txt"
 LAST_CHARACTER = chr(0x10FFFF)  # sorts after every character a line holds
 MIN_NAME = 4  # shorter words are never looked up: too many are also abbreviations (HIV)
+# Marks a gazetteer key that is a name's plain spelling rather than its variant key:
+# `=wien<TAB>vena` (Wien's key, ven, is also the French veine's).
+SPELLED = "="
 
 
 class SortedTable:

