@@ -46,6 +46,8 @@ SETS = [
      "written 2026-12-02 evening after the third was looked at"),
     ("unseen-5", HERE / "names" / "unseen-5.tsv", HERE / "names" / "unseen-5-confusables.tsv",
      "written 2026-12-03, measured as written before and after names kept as spelled"),
+    ("unseen-6", HERE / "names" / "unseen-6.tsv", HERE / "names" / "unseen-6-confusables.tsv",
+     "written 2026-12-03, measured as written; misses looked at for the ii rule"),
 ]  # fmt: skip
 
 

@@ -24,6 +24,8 @@ from unidecode import unidecode
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
 from .gazetteer import MIN_NAME, SPELLED, SortedTable, shipped_exceptions, shipped_gazetteer
+from .greek import GREEK as _GREEK
+from .greek import greek_to_latin
 from .stemming import french_light_stem
 from .tables import (
     DATA_DIR,
@@ -56,7 +58,7 @@ WORD_PATTERN = re.compile(r"\w+(?:['’ʼ]\w+)*")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _LETTER = r"(?:\w|[\u0300-\u036f])"
 WORD_PATTERN_COMBINING = re.compile(rf"{_LETTER}+(?:['’ʼ]{_LETTER}+)*")
-_NOT_ASCII_WORD = re.compile(r"[^A-Za-z0-9'żɣ]+")
+_NOT_ASCII_WORD = re.compile(r"[^A-Za-z0-9'żɣčćš]+")
 # Format characters (Unicode category Cf: soft hyphen, zero-width space, joiners,
 # byte-order mark, direction marks…) are invisible: inside a word they do not split
 # it (sécu\u00adrité is sécurité). `regex` knows the category (and finds none in
@@ -181,19 +183,35 @@ def _chain_spans(words: list[tuple[str, int, int]], filters) -> Iterator[tuple[s
 
 def fold(text: str) -> str:
     """Transliterate to ASCII letters, digits, apostrophes (sécurité -> securite, Київ -> Kiyiv);
-    Polish ż and a Cyrillic г that may be g or h (ɣ) stay, for the spelling rules."""
+    the letters the spelling rules read two ways stay: Polish ż (also for ž and the đ of
+    dż), the č, ć and š of Czech and South Slavic names, and a Cyrillic г that may be g
+    or h (ɣ)."""
     if text.isascii():
         return text if text.isalnum() else _NOT_ASCII_WORD.sub("", text)
+    if _GREEK.search(text):
+        text = greek_to_latin(text)
     if not text.translate(_LATIN_TO_NONE):  # only Latin letters: a table lookup suffices
-        return _NOT_ASCII_WORD.sub("", text.translate(_LATIN))
+        return _final_s(_NOT_ASCII_WORD.sub("", text.translate(_LATIN)))
     if _CYRILLIC.search(text):
         russian = _RUSSIAN.search(text)
         text = _SOFT_SIGN_BEFORE_VOWEL.sub("й", text).translate(_CYRILLIC_SPELLING)
         if _UKRAINIAN.search(text):
             text = text.translate(_UKRAINIAN_H)
-        elif not russian and EITHER_H in (text := text.translate(_EITHER_H)):
-            return _NOT_ASCII_WORD.sub("", EITHER_H.join(map(unidecode, text.split(EITHER_H))))
-    return _NOT_ASCII_WORD.sub("", unidecode(text))
+        elif not russian:
+            text = text.translate(_SERBIAN).translate(_EITHER_H)
+    return _final_s(_NOT_ASCII_WORD.sub("", "".join(_transliterated(text))))
+
+
+def _final_s(folded: str) -> str:
+    """A final š is only s: the stemmer takes a final s for a plural, on both sides
+    (Babiš and Babis are babi); a š read as sh there would keep them apart."""
+    return folded[:-1] + "s" if folded.endswith("š") else folded
+
+
+def _transliterated(text: str) -> Iterator[str]:
+    """unidecode's transliteration, but for the letters the spelling rules read."""
+    for part in _KEPT.split(text.translate(_LATIN)):
+        yield part if _KEPT.fullmatch(part) else unidecode(part)
 
 
 # unidecode's own transliteration of the Latin letters (U+0080 to U+024F) as a
@@ -202,6 +220,13 @@ _LATIN = {c: unidecode(chr(c)) for c in range(0x80, 0x250)}
 # Polish ż stays for the spelling rules, which read it both as z (Żurek, written
 # Zurek in the press) and as zh (Prigożyn for Prigozhin); they leave ASCII.
 _LATIN.update({ord("ż"): "ż", ord("Ż"): "ż"})
+# Czech, Slovak and South Slavic č, ć and š stay too: the rules read them both as the
+# press writes them without accents (Vucic, Caputova) and as Russian does (Вучич,
+# Чапутова); ž is read as Polish ż is, and Serbian and Croatian đ is dż (Đoković,
+# Djokovic, Джокович).
+_LATIN.update({ord(c): c.lower() for c in "čČćĆšŠ"})
+_LATIN.update({ord("ž"): "ż", ord("Ž"): "ż", ord("đ"): "dż", ord("Đ"): "dż"})
+_KEPT = re.compile("([żɣčćš])")
 _LATIN_TO_NONE = {c: None for c in range(0x250)}
 # Cyrillic as English and French news spell it: soft and hard signs are dropped
 # (Львів -> Lviv, not L'viv) or, before a vowel, read as y (Запорожье ->
@@ -216,6 +241,11 @@ _UKRAINIAN_H = str.maketrans({"г": "h", "Г": "H"})
 # either (Шмигаль is Shmyhal, a Ukrainian name): it stays as ɣ for the spelling
 # rules, which read it both as g and as h.
 _RUSSIAN = re.compile("[ыэъёЫЭЪЁ]")
+# Serbian Cyrillic letters as Serbian writes them in Latin (Ђоковић is Đoković).
+_SERBIAN = str.maketrans(
+    {"ђ": "đ", "Ђ": "Đ", "ћ": "ć", "Ћ": "Ć", "џ": "dž", "Џ": "Dž", "ј": "j", "Ј": "J",
+     "љ": "lj", "Љ": "Lj", "њ": "nj", "Њ": "Nj"}
+)  # fmt: skip
 EITHER_H = "ɣ"
 _EITHER_H = str.maketrans({"г": EITHER_H, "Г": EITHER_H})
 

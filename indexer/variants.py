@@ -48,7 +48,7 @@ class SpellingRule:
 
 _NO_READINGS: frozenset[str] = frozenset()
 _LOOKAROUND = re.compile(r"\(\?<?[=!][^)]*\)")
-_LITERALS = re.compile(r"[a-zA-Zżɣ]+(?:\|[a-zA-Zżɣ]+)*")
+_LITERALS = re.compile(r"[a-zA-Zżɣčćš]+(?:\|[a-zA-Zżɣčćš]+)*")
 
 
 @dataclass(frozen=True)
@@ -194,5 +194,9 @@ def variant_key(stem: str) -> str:
 
 def plain_letters(stem: str) -> str:
     """A folded stem without the letters the chain keeps for the spelling rules: Polish ż
-    is z, as the press writes it (Żurek, Zurek), and a Cyrillic г of either reading is g."""
-    return stem if stem.isascii() else stem.replace("ż", "z").replace("ɣ", "g")
+    is z, as the press writes it (Żurek, Zurek), č and ć c, š s, and a Cyrillic г of
+    either reading is g."""
+    return stem if stem.isascii() else stem.translate(_PLAIN)
+
+
+_PLAIN = str.maketrans({"ż": "z", "ɣ": "g", "č": "c", "ć": "c", "š": "s"})

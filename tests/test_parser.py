@@ -36,7 +36,7 @@ from veille.query.search import search
         ("k*", {"k"}),
         ("title:(kiev)", {"titl", "kiv"}),
         ("Facebook : mon compte", {"facebok", "compt"}),
-        ("kiev - russie", {"kiv", "rusi"}),
+        ("kiev - russie", {"kiv", "rusia"}),
         ("Qu'est-ce que la médiation familiale ?", {"est", "mediation", "familial"}),
     ],
 )

@@ -213,8 +213,8 @@ def common_words(paths: list[str]) -> Words:
         into = words.common if number < 3 else words.foreign
         for line in Path(path).read_text("utf-8", errors="replace").splitlines():
             word = line.strip()
-            if not word or (number >= 3 and not word[0].islower()):
-                continue
+            if not word or (number >= 3 and not word[0].islower()) or word.endswith("'s"):
+                continue  # an English possessive (Sam's) is its name or word again, plus s
             keys = set()
             for t in chain(word):  # a word that reads two ways has two keys
                 keys.update(variant_key(t.text).split(" "))
@@ -276,9 +276,9 @@ def spelled_token(spelling: str, words: Words) -> bool:
     return spelling not in words.spellings and variant_key(spelling) != spelling
 
 
-def compared(key: str) -> str:
-    """A key, or the first key of a name kept as spelled, to compare with main keys."""
-    return variant_key(key[len(SPELLED) :]).split(" ")[0] if key.startswith(SPELLED) else key
+def keys_of(key: str) -> list[str]:
+    """The keys of a gazetteer key: itself, or those of a name kept as spelled."""
+    return variant_key(key[len(SPELLED) :]).split(" ") if key.startswith(SPELLED) else [key]
 
 
 def place_keys(
@@ -314,9 +314,9 @@ def place_keys(
                 continue
         if key != main and far(key, main):
             continue  # Lamy, Fort-Lamy of old, is N'Djamena only by history
-        for spelling, cyrillic in spellings[key].items():
+        for spelling, trusted in spellings[key].items():
             if spelling not in words.spellings and (
-                cyrillic or spelling not in words.foreign_spellings
+                trusted or spelling not in words.foreign_spellings
             ):  # Суми (Sumy) is trusted, though sumi is Portuguese
                 kept[spelled(spelling)] = True
     return kept
@@ -401,7 +401,7 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     for key, bearers in claims.items():
         if key.startswith(SPELLED):
             known = {p.ident for p, _ in bearers}
-            for k in variant_key(key[len(SPELLED) :]).split(" "):
+            for k in keys_of(key):
                 bearers += [(p, 2) for p in by_main[k] if p.ident not in known]
     table: dict[str, str] = {}
     for key, bearers in claims.items():
@@ -438,8 +438,7 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     else:
         raise RuntimeError("the shared names' tokens did not settle")
     for key in [key for key in table if key.startswith(SPELLED)]:
-        keys = variant_key(key[len(SPELLED) :]).split(" ")
-        if table[key] == key or any(k in table for k in keys):
+        if table[key] == key or any(k in table for k in keys_of(key)):
             # A spelling no place gets is a word; where its key is a name, the key
             # decides (Suzhou, a former name of Jiuquan, is the ambiguous suzhu).
             del table[key]
@@ -485,7 +484,7 @@ def respelled_by_largest(key: str, bearers: list[Place], mains: dict[str, str]) 
     if not bearers or any(p.population is None for p in bearers):
         return None
     first = max(bearers, key=lambda p: p.population)
-    key = compared(key)
+    key = keys_of(key)[0]
     if far(key, mains[first.ident]):
         return None
     others = [p for p in bearers if p is not first and far(key, mains[p.ident])]
