@@ -35,7 +35,7 @@ from .tables import (
     strip_comment,
     word_list,
 )
-from .variants import variant_key
+from .variants import KEPT_LETTERS, variant_key
 
 ANALYSIS_VERSION = 3  # bump when the chain changes what an index holds
 # The data files the chain reads: an index remembers their fingerprint, so an edited
@@ -58,7 +58,7 @@ WORD_PATTERN = re.compile(r"\w+(?:['’ʼ]\w+)*")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _LETTER = r"(?:\w|[\u0300-\u036f])"
 WORD_PATTERN_COMBINING = re.compile(rf"{_LETTER}+(?:['’ʼ]{_LETTER}+)*")
-_NOT_ASCII_WORD = re.compile(r"[^A-Za-z0-9'żɣčćš]+")
+_NOT_ASCII_WORD = re.compile(rf"[^A-Za-z0-9'{KEPT_LETTERS}]+")
 # Format characters (Unicode category Cf: soft hyphen, zero-width space, joiners,
 # byte-order mark, direction marks…) are invisible: inside a word they do not split
 # it (sécu\u00adrité is sécurité). `regex` knows the category (and finds none in
@@ -183,15 +183,15 @@ def _chain_spans(words: list[tuple[str, int, int]], filters) -> Iterator[tuple[s
 
 def fold(text: str) -> str:
     """Transliterate to ASCII letters, digits, apostrophes (sécurité -> securite, Київ -> Kiyiv);
-    the letters the spelling rules read two ways stay: Polish ż (also for ž and the đ of
-    dż), the č, ć and š of Czech and South Slavic names, and a Cyrillic г that may be g
-    or h (ɣ)."""
+    the letters the spelling rules read two ways stay (``KEPT_LETTERS``): Polish ż, the
+    č, ć, š and ž of Czech and South Slavic names (đ is dž), and a Cyrillic г that may be
+    g or h (ɣ)."""
     if text.isascii():
         return text if text.isalnum() else _NOT_ASCII_WORD.sub("", text)
     if _GREEK.search(text):
         text = greek_to_latin(text)
     if not text.translate(_LATIN_TO_NONE):  # only Latin letters: a table lookup suffices
-        return _final_s(_NOT_ASCII_WORD.sub("", text.translate(_LATIN)))
+        return _NOT_ASCII_WORD.sub("", text.translate(_LATIN))
     if _CYRILLIC.search(text):
         russian = _RUSSIAN.search(text)
         text = _SOFT_SIGN_BEFORE_VOWEL.sub("й", text).translate(_CYRILLIC_SPELLING)
@@ -199,13 +199,7 @@ def fold(text: str) -> str:
             text = text.translate(_UKRAINIAN_H)
         elif not russian:
             text = text.translate(_SERBIAN).translate(_EITHER_H)
-    return _final_s(_NOT_ASCII_WORD.sub("", "".join(_transliterated(text))))
-
-
-def _final_s(folded: str) -> str:
-    """A final š is only s: the stemmer takes a final s for a plural, on both sides
-    (Babiš and Babis are babi); a š read as sh there would keep them apart."""
-    return folded[:-1] + "s" if folded.endswith("š") else folded
+    return _NOT_ASCII_WORD.sub("", "".join(_transliterated(text)))
 
 
 def _transliterated(text: str) -> Iterator[str]:
@@ -220,13 +214,12 @@ _LATIN = {c: unidecode(chr(c)) for c in range(0x80, 0x250)}
 # Polish ż stays for the spelling rules, which read it both as z (Żurek, written
 # Zurek in the press) and as zh (Prigożyn for Prigozhin); they leave ASCII.
 _LATIN.update({ord("ż"): "ż", ord("Ż"): "ż"})
-# Czech, Slovak and South Slavic č, ć and š stay too: the rules read them both as the
-# press writes them without accents (Vucic, Caputova) and as Russian does (Вучич,
-# Чапутова); ž is read as Polish ż is, and Serbian and Croatian đ is dż (Đoković,
-# Djokovic, Джокович).
-_LATIN.update({ord(c): c.lower() for c in "čČćĆšŠ"})
-_LATIN.update({ord("ž"): "ż", ord("Ž"): "ż", ord("đ"): "dż", ord("Đ"): "dż"})
-_KEPT = re.compile("([żɣčćš])")
+# Czech, Slovak and South Slavic č, ć, š and ž stay too: the rules read them both as
+# the press writes them without accents (Vucic, Caputova) and as Russian does (Вучич,
+# Чапутова); Serbian and Croatian đ is dž (Đoković, Djokovic, Джокович).
+_LATIN.update({ord(c): c.lower() for c in "čČćĆšŠžŽ"})
+_LATIN.update({ord("đ"): "dž", ord("Đ"): "dž"})
+_KEPT = re.compile(f"([{KEPT_LETTERS}])")
 _LATIN_TO_NONE = {c: None for c in range(0x250)}
 # Cyrillic as English and French news spell it: soft and hard signs are dropped
 # (Львів -> Lviv, not L'viv) or, before a vowel, read as y (Запорожье ->
@@ -735,14 +728,37 @@ class VeilleAnalyzer(CompositeAnalyzer):
                 return f"your {name}"
         return "word"
 
-    def places_with_prefix(self, prefix: str, limit: int = 20) -> list[str]:
+    def places_with_prefix(self, prefix: str, spelling: str = "", limit: int = 20) -> list[str]:
         """The tokens of the places one of whose spellings' keys starts with ``prefix``
-        (``moscu`` for Moscou*: Moscow's), at most ``limit``."""
+        (``moscu`` for Moscou*: Moscow's), or one of whose names kept as spelled starts
+        with ``spelling`` (``aalt`` for Aalt*), at most ``limit``."""
         if len(prefix) < MIN_NAME:
             return []
-        memo = self.memo
-        names = [f for f in memo.filters if isinstance(f, NameFilter)]
-        return names[0].gazetteer.values_with_prefix(prefix, limit) if names else []
+        names = [f for f in self.memo.filters if isinstance(f, NameFilter)]
+        if not names:
+            return []
+        gazetteer = names[0].gazetteer
+        found = gazetteer.values_with_prefix(prefix, limit)
+        if len(spelling) >= MIN_NAME:
+            found += gazetteer.values_with_prefix(SPELLED + spelling, limit)
+        return list(dict.fromkeys(found))[:limit]
+
+    def plain(self, text: str) -> list[str]:
+        """The words of ``text`` spelled plainly: folded, lower-case, without elision,
+        as the gazetteer's names kept as spelled are."""
+        filters = []
+        for word_filter in self.memo.filters:
+            if isinstance(word_filter, NameFilter):
+                break
+            filters.append(word_filter)
+        words = []
+        for token in self.items[0](text):
+            word = token.text
+            for word_filter in filters:
+                word = word and word_filter.transform(word)
+            if word:
+                words.append(word)
+        return words
 
     def words(self, text: str) -> list[str]:
         """The words of ``text`` as the per-word filters leave them (folded, stemmed,

@@ -21,15 +21,18 @@ _LETTERS = str.maketrans(
     }
 )  # fmt: skip
 _START = re.compile(r"\b(?:μπ|ντ|γκ)")
-_VOICELESS = "θκξπστφχψ"
+_VOICELESS = "θκξπσςτφχψ"
 _AV = re.compile(f"([αεη])υ(?=([{_VOICELESS}])?)")
 
 
 def greek_to_latin(text: str) -> str:
     """A word in Greek letters, in the Latin letters of the modern reading, lower-case."""
     text = unicodedata.normalize("NFD", text.lower())
+    # A diaeresis says the vowel stands alone (Προϋπολογισμός: pro-y-, not prou-): it
+    # is read as a letter no digraph takes before the other accents go.
+    text = text.replace("υ\u0308", "ÿ").replace("ι\u0308", "ï")
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = _START.sub(lambda m: {"μπ": "b", "ντ": "d", "γκ": "g"}[m.group()], text)
     text = _AV.sub(lambda m: m.group(1) + ("f" if m.group(2) else "v"), text)
     text = text.replace("ου", "ou").replace("γγ", "ng")
-    return text.translate(_LETTERS)
+    return text.translate(_LETTERS).replace("ÿ", "y").replace("ï", "i")

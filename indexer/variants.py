@@ -48,7 +48,12 @@ class SpellingRule:
 
 _NO_READINGS: frozenset[str] = frozenset()
 _LOOKAROUND = re.compile(r"\(\?<?[=!][^)]*\)")
-_LITERALS = re.compile(r"[a-zA-Zżɣčćš]+(?:\|[a-zA-Zżɣčćš]+)*")
+# The letters folding keeps for the rules, which read each two ways, and what they are
+# when no rule reads them: Polish ż, written z in the press (Żurek, Zurek), the č, ć,
+# š and ž of Czech and South Slavic names, a Cyrillic г of either reading (ɣ) as g.
+_PLAIN = str.maketrans({"ż": "z", "ž": "z", "č": "c", "ć": "c", "š": "s", "ɣ": "g"})
+KEPT_LETTERS = "".join(map(chr, _PLAIN))
+_LITERALS = re.compile(rf"[a-zA-Z{KEPT_LETTERS}]+(?:\|[a-zA-Z{KEPT_LETTERS}]+)*")
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,13 @@ class SpellingRules:
             ]
             needles = sorted({n for r in rules for n in r[0]}, key=len, reverse=True)
             any_needle = re.compile("|".join(map(re.escape, needles)) or "(?!)")
-            plan = (rules, any_needle.search, [r for r in rules if not r[0]])
+            needleless = [r for r in rules if not r[0]]
+            # A rule that always runs and writes letters a later rule looks for (a
+            # class letter, say) makes every word a candidate for all the rules.
+            letters = set("".join(needles))
+            if any(letters & set(choice) for r in needleless for choice in r[3]):
+                any_needle = re.compile("")
+            plan = (rules, any_needle.search, needleless)
             self._plans[readings] = plan
         return plan
 
@@ -193,10 +204,6 @@ def variant_key(stem: str) -> str:
 
 
 def plain_letters(stem: str) -> str:
-    """A folded stem without the letters the chain keeps for the spelling rules: Polish ż
-    is z, as the press writes it (Żurek, Zurek), č and ć c, š s, and a Cyrillic г of
-    either reading is g."""
+    """A folded stem without the letters the chain keeps for the spelling rules
+    (``KEPT_LETTERS``, each as the press writes it without accents)."""
     return stem if stem.isascii() else stem.translate(_PLAIN)
-
-
-_PLAIN = str.maketrans({"ż": "z", "ɣ": "g", "č": "c", "ć": "c", "š": "s"})

@@ -413,7 +413,8 @@ class QueryBuilder:
                         "words in all: type more letters before each *, or fewer prefixes"
                     )
         # A place the gazetteer names is indexed as its place's token: Moscou* finds it.
-        places = self.analyzer.places_with_prefix(prefix)
+        plain = self.analyzer.plain(stem)
+        places = self.analyzer.places_with_prefix(prefix, plain[0] if len(plain) == 1 else "")
         self.terms += len(fields) * (1 + len(places))
         options = [wq.Prefix(field, prefix) for field in fields]
         options += [wq.Term(field, place) for place in places for field in fields]

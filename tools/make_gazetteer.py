@@ -21,7 +21,8 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   letters that is a common word of the other dictionaries (Spanish, Italian,
   Portuguese, Dutch: Doxa is not Doha) unless it is also written so in Cyrillic
   or Greek (Гомель, Gomel). A name whose key is such a word's but whose
-  spelling is no word's is listed as spelled (``=wien``), and competes for that
+  spelling is no word's (nor a German noun, but for the German names of large
+  places) is listed as spelled (``=wien``), and competes for that
   spelling with the places whose main key it has (Parys, a South African town,
   does not take the Polish name of Paris); a place whose main key is a word's
   is then indexed as its spelling when that is no word (Kherson, key herson);
@@ -193,12 +194,15 @@ class Words:
     ``frequency``, by key, the highest Zipf frequency of those words (with German
     nouns), and ``names`` the (folded name, Zipf frequency) of their names.
     ``spellings`` and ``foreign_spellings`` are the plain spellings of the words
-    themselves (with the stems of the first two), whatever their keys."""
+    themselves (with the stems of the first two), whatever their keys, and
+    ``german_nouns`` those of the German capitalized words that are not French or
+    English names (Büro; the dictionary lists Wien and Mailand so too)."""
 
     common: set[str]
     foreign: set[str]
     spellings: set[str] = field(default_factory=set)
     foreign_spellings: set[str] = field(default_factory=set)
+    german_nouns: set[str] = field(default_factory=set)  # and the German names of places
     frequency: dict[str, float] = field(default_factory=dict)
     names: dict[str, list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
 
@@ -213,8 +217,8 @@ def common_words(paths: list[str]) -> Words:
         into = words.common if number < 3 else words.foreign
         for line in Path(path).read_text("utf-8", errors="replace").splitlines():
             word = line.strip()
-            if not word or (number >= 3 and not word[0].islower()) or word.endswith("'s"):
-                continue  # an English possessive (Sam's) is its name or word again, plus s
+            if not word or (number >= 3 and not word[0].islower()):
+                continue
             keys = set()
             for t in chain(word):  # a word that reads two ways has two keys
                 keys.update(variant_key(t.text).split(" "))
@@ -237,6 +241,8 @@ def common_words(paths: list[str]) -> Words:
                 for key in keys:
                     words.names[key].append((word.casefold(), zipf))
             else:
+                if number == 2 and not word[0].islower():  # a German noun (Büro, Iren)
+                    words.german_nouns.update(t.text for t in chain(word))
                 for key in keys:
                     words.frequency[key] = max(words.frequency.get(key, 0.0), zipf)
     return words
@@ -272,8 +278,13 @@ def spelled(spelling: str) -> str:
 
 def spelled_token(spelling: str, words: Words) -> bool:
     """Whether a place whose main key is a word's may be indexed as its spelling: no
-    word is spelled so, and no word's key can be (the spelling is not a key itself)."""
-    return spelling not in words.spellings and variant_key(spelling) != spelling
+    word is spelled so, no word's key can be (the spelling is not a key itself), and it
+    is plain ASCII, as every index term is (not Štore)."""
+    return (
+        spelling.isascii()
+        and spelling not in words.spellings
+        and variant_key(spelling) != spelling
+    )
 
 
 def keys_of(key: str) -> list[str]:
@@ -315,6 +326,8 @@ def place_keys(
         if key != main and far(key, main):
             continue  # Lamy, Fort-Lamy of old, is N'Djamena only by history
         for spelling, trusted in spellings[key].items():
+            if spelling in words.german_nouns and not large(place):
+                continue  # Büro is not Burao; Wien, a German noun too, is Vienna
             if spelling not in words.spellings and (
                 trusted or spelling not in words.foreign_spellings
             ):  # Суми (Sumy) is trusted, though sumi is Portuguese
@@ -445,6 +458,14 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     # A region whose own main name went to a city (Banghazi, the district, to
     # Benghazi) is indexed as that city: its other names (Bangazi) go there too.
     return {key: indexed(table, place) for key, place in table.items()}
+
+
+def large(place: Place) -> bool:
+    """A country, a region, or a city of NAMED_COUNTRY people: the places whose German
+    names the German dictionary lists among its nouns (Wien, Norwegen, Hessen)."""
+    return place.population is None or place.ident.startswith("country") or (
+        place.population >= NAMED_COUNTRY
+    )
 
 
 def named_country(place: Place, main: str, words: Words) -> bool:
