@@ -37,7 +37,7 @@ from .tables import (
 )
 from .variants import KEPT_LETTERS, variant_key
 
-ANALYSIS_VERSION = 3  # bump when the chain changes what an index holds
+ANALYSIS_VERSION = 4  # bump when the chain changes what an index holds
 # The data files the chain reads: an index remembers their fingerprint, so an edited
 # rule or a regenerated gazetteer asks for a rebuild instead of silently missing.
 CHAIN_DATA = (
