@@ -48,6 +48,8 @@ SETS = [
      "written 2026-12-03, measured as written before and after names kept as spelled"),
     ("unseen-6", HERE / "names" / "unseen-6.tsv", HERE / "names" / "unseen-6-confusables.tsv",
      "written 2026-12-03, measured as written; misses looked at for the ii rule"),
+    ("unseen-7", HERE / "names" / "unseen-7.tsv", HERE / "names" / "unseen-7-confusables.tsv",
+     "written 2026-12-03, measured once as written, not looked at"),
 ]  # fmt: skip
 
 
