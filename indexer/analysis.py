@@ -24,8 +24,6 @@ from unidecode import unidecode
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
 from .gazetteer import MIN_NAME, SPELLED, SortedTable, shipped_exceptions, shipped_gazetteer
-from .greek import GREEK as _GREEK
-from .greek import greek_to_latin
 from .stemming import french_light_stem
 from .tables import (
     DATA_DIR,
@@ -189,6 +187,8 @@ def fold(text: str) -> str:
     if text.isascii():
         return text if text.isalnum() else _NOT_ASCII_WORD.sub("", text)
     if _GREEK.search(text):
+        from .greek import greek_to_latin  # on first use: start-up stays short
+
         text = greek_to_latin(text)
     if not text.translate(_LATIN_TO_NONE):  # only Latin letters: a table lookup suffices
         return _NOT_ASCII_WORD.sub("", text.translate(_LATIN))
@@ -226,6 +226,7 @@ _LATIN_TO_NONE = {c: None for c in range(0x250)}
 # Zaporozhye), ё is e (Хрущёв -> Khrushchev), and in a Ukrainian
 # word (one with і, ї, є or ґ) г is h (Горлівка -> Horlivka), not Russian g.
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")  # Greek letters: indexer/greek.py reads them
 _CYRILLIC_SPELLING = str.maketrans({"ь": "", "Ь": "", "ъ": "", "Ъ": "", "ё": "е", "Ё": "Е"})
 _SOFT_SIGN_BEFORE_VOWEL = re.compile("[ьъЬЪ](?=[еёюяиЕЁЮЯИ])")
 _UKRAINIAN = re.compile("[іїєґІЇЄҐ]")

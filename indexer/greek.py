@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
 _LETTERS = str.maketrans(
     {
         "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th",
