@@ -219,6 +219,9 @@ _LATIN.update({ord("ż"): "ż", ord("Ż"): "ż"})
 # Чапутова); Serbian and Croatian đ is dž (Đoković, Djokovic, Джокович).
 _LATIN.update({ord(c): c.lower() for c in "čČćĆšŠžŽ"})
 _LATIN.update({ord("đ"): "dž", ord("Đ"): "dž"})
+# Azerbaijani ə is a, as English, French and Russian write it (Əliyev: Aliyev, Алиев);
+# unidecode makes it @.
+_LATIN.update({ord("ə"): "a", ord("Ə"): "A"})
 _KEPT = re.compile(f"([{KEPT_LETTERS}])")
 _LATIN_TO_NONE = {c: None for c in range(0x250)}
 # Cyrillic as English and French news spell it: soft and hard signs are dropped

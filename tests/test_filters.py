@@ -324,6 +324,10 @@ class TestVariantKey:
             ("Dzhokhar", "Djokhar"),  # Russian дж: English dzh, French dj
             ("Babiš", "Babis"),  # a final š goes, as the stemmer takes the s of Babis
             ("Željko", "Zeljko"),  # ž is not the mark of a German or Polish spelling
+            # a j beside č, ć, š or ž is y, or the press's j without the accents
+            ("Jokić", "Йокич", "Jokic", "Јокић"),
+            ("Əliyev", "Aliyev", "Алиев"),  # Azerbaijani ə is a
+            ("Belooussov", "Belousov", "Белоусов"),  # French o then ou, English ou
         ],
     )
     def test_greek_and_south_slavic_spellings_meet(self, analyzer, spellings):
