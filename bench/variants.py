@@ -33,24 +33,29 @@ from veille.query.search import Options, search  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "variants"
 COPIES = ROOT / "tests" / "data"
+
+
+def unseen(name: str, label: str) -> tuple[str, Path, Path, str]:
+    """A set of bench/names/: NAME.tsv and NAME-confusables.tsv."""
+    return name, HERE / "names" / f"{name}.tsv", HERE / "names" / f"{name}-confusables.tsv", label
+
+
 SETS = [
     ("dev", "dev.tsv", "dev-confusables.tsv", "development, tuned on"),
     ("dev-world", "dev-world.tsv", "dev-world-confusables.tsv", "development, tuned on"),
-    ("unseen", HERE / "names" / "unseen.tsv", HERE / "names" / "unseen-confusables.tsv",
-     "not used for tuning"),
-    ("unseen-2", HERE / "names" / "unseen-2.tsv", HERE / "names" / "unseen-2-confusables.tsv",
-     "written 2026-12-02, not used for tuning"),
-    ("unseen-3", HERE / "names" / "unseen-3.tsv", HERE / "names" / "unseen-3-confusables.tsv",
-     "written 2026-12-02 evening, misses looked at for the j rule"),
-    ("unseen-4", HERE / "names" / "unseen-4.tsv", HERE / "names" / "unseen-4-confusables.tsv",
-     "written 2026-12-02 evening after the third was looked at"),
-    ("unseen-5", HERE / "names" / "unseen-5.tsv", HERE / "names" / "unseen-5-confusables.tsv",
-     "written 2026-12-03, measured as written before and after names kept as spelled"),
-    ("unseen-6", HERE / "names" / "unseen-6.tsv", HERE / "names" / "unseen-6-confusables.tsv",
-     "written 2026-12-03, measured as written; misses looked at for the ii rule"),
-    ("unseen-7", HERE / "names" / "unseen-7.tsv", HERE / "names" / "unseen-7-confusables.tsv",
-     "written 2026-12-03, measured as written and after the last rules, not looked at"),
-]  # fmt: skip
+    unseen("unseen", "not used for tuning"),
+    unseen("unseen-2", "written 2026-12-02, not used for tuning"),
+    unseen("unseen-3", "written 2026-12-02 evening, misses looked at for the j rule"),
+    unseen("unseen-4", "written 2026-12-02 evening after the third was looked at"),
+    unseen(
+        "unseen-5", "written 2026-12-03, measured as written before and after names kept as spelled"
+    ),
+    unseen("unseen-6", "written 2026-12-03, measured as written; misses looked at for the ii rule"),
+    unseen(
+        "unseen-7",
+        "written 2026-12-03, measured as written and after the last rules, not looked at",
+    ),
+]
 
 
 def rows(path: Path) -> list[list[str]]:

@@ -248,14 +248,9 @@ def common_words(paths: list[str]) -> Words:
     return words
 
 
-def name_keys(name: str, chain) -> list[str]:
-    """The keys of a one-word name (two if it reads two ways), or none if the name is
-    not one word of the scripts."""
-    return name_readings(name, chain)[1]
-
-
 def name_readings(name: str, chain) -> tuple[str, list[str]]:
-    """A one-word name's plain spelling (folded, lower-case) and keys, or ("", [])."""
+    """A one-word name's plain spelling (folded, lower-case) and keys (two if it reads
+    two ways), or ("", []) if the name is not one word of the scripts."""
     name = GENERIC.sub(" ", name).strip()
     if (
         not name
@@ -281,9 +276,7 @@ def spelled_token(spelling: str, words: Words) -> bool:
     word is spelled so, no word's key can be (the spelling is not a key itself), and it
     is plain ASCII, as every index term is (not Štore)."""
     return (
-        spelling.isascii()
-        and spelling not in words.spellings
-        and variant_key(spelling) != spelling
+        spelling.isascii() and spelling not in words.spellings and variant_key(spelling) != spelling
     )
 
 
@@ -315,16 +308,17 @@ def place_keys(
             kept[key] = sure[key]
             continue
         if key != main:
+            distant = far(key, main)
             if former_surname(key, main) or other_name(key, place, words):
                 continue  # Siryan (Sayyān, Yemen) is spelled as the word Syrian
-            if place.ident.startswith("city") and far(key, main):
-                if place.population < MIN_FAR_POPULATION:
-                    continue  # Clarke for Greenfield: a small place's former names are not news
+            small = place.population is not None and place.population < MIN_FAR_POPULATION
+            if distant and small and place.ident.startswith("city"):
+                continue  # Clarke for Greenfield: a small place's former names are not news
             if key not in words.common and (key not in words.foreign or cyrillic):
                 kept[key] = sure[key]  # Doxa (Doha) is a Spanish word; Гомель (Gomel) is trusted
                 continue
-        if key != main and far(key, main):
-            continue  # Lamy, Fort-Lamy of old, is N'Djamena only by history
+            if distant:
+                continue  # a word's key: Lamy, Fort-Lamy of old, is N'Djamena only by history
         for spelling, trusted in spellings[key].items():
             if spelling in words.german_nouns and not large(place):
                 continue  # Büro is not Burao; Wien, a German noun too, is Vienna
@@ -463,8 +457,10 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
 def large(place: Place) -> bool:
     """A country, a region, or a city of NAMED_COUNTRY people: the places whose German
     names the German dictionary lists among its nouns (Wien, Norwegen, Hessen)."""
-    return place.population is None or place.ident.startswith("country") or (
-        place.population >= NAMED_COUNTRY
+    return (
+        place.population is None
+        or place.ident.startswith("country")
+        or (place.population >= NAMED_COUNTRY)
     )
 
 
@@ -476,7 +472,7 @@ def named_country(place: Place, main: str, words: Words) -> bool:
     return (
         place.ident.startswith("country")
         and (place.population or 0) >= NAMED_COUNTRY
-        and not any(zipf >= NAME_IN_USE and name != own for name, zipf in words.names[main])
+        and not any(zipf >= NAME_IN_USE and name != own for name, zipf in words.names.get(main, []))
     )
 
 
