@@ -55,6 +55,7 @@ SETS = [
         "unseen-7",
         "written 2026-12-03, measured as written and after the last rules, not looked at",
     ),
+    unseen("unseen-8", "written 2026-12-03 by a helper, measured as written"),
 ]
 
 

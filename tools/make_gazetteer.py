@@ -17,7 +17,8 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   wordfreq finds ten times as often as any word of those dictionaries spelled
   alike, names included (Basel, whose key is that of the French baselle; not
   Nice, nor Cameroon, whose key is Cameron's), or of a country of NAMED_COUNTRY
-  people (China, Turkey); and a name written in Latin
+  people (China, Turkey), or, as it is spelled, of a city of NAMED_COUNTRY people
+  (Paris, Milan: Париж and Milano find them); and a name written in Latin
   letters that is a common word of the other dictionaries (Spanish, Italian,
   Portuguese, Dutch: Doxa is not Doha) unless it is also written so in Cyrillic
   or Greek (Гомель, Gomel). A name whose key is such a word's but whose
@@ -130,6 +131,9 @@ NAMED_MORE = 1.0  # on wordfreq's Zipf scale, a power of ten: ten times as often
 # (china, turkey, chad): wordfreq cannot tell them apart, since it counts both, and
 # the news names such a country more than the word. Smaller countries' names that are
 # everyday words stay out (Jersey, Reunion, Bermuda: a sweater, a meeting, shorts).
+# So does a city of that size, as it is spelled (Paris, Milan, Phoenix, Lima); the
+# main names of smaller cities spelled as words stay words (Nice, Florence, Reading,
+# Salé and Golfe, the French sale and golfe).
 NAMED_COUNTRY = 1_000_000
 
 
@@ -286,12 +290,13 @@ def keys_of(key: str) -> list[str]:
 
 
 def place_keys(
-    place: Place, main: str, words: Words, chain, named: bool = False
+    place: Place, main: str, words: Words, chain, named: bool = False, own: str = ""
 ) -> dict[str, bool]:
     """The keys of a place's names that may stand for it, each with whether one of its
     names reads only that way (Калінінград, Ukrainian, is only Kalininhrad; Калининград
     may be Kaliningrad or Kalininhrad). A name whose key is a word's but whose spelling
-    is no word's is kept as spelled (``spelled``): Wien, not any word keyed ven."""
+    is no word's is kept as spelled (``spelled``): Wien, not any word keyed ven; so is
+    ``own``, the main name of a ``named_city``, though a word is spelled so (paris)."""
     keys: dict[str, bool] = {}  # key -> written in Cyrillic or Greek at least once
     sure: dict[str, bool] = {}
     spellings: dict[str, dict[str, bool]] = defaultdict(dict)  # key -> spelling -> Cyrillic
@@ -322,8 +327,9 @@ def place_keys(
         for spelling, trusted in spellings[key].items():
             if spelling in words.german_nouns and not large(place):
                 continue  # Büro is not Burao; Wien, a German noun too, is Vienna
-            if spelling not in words.spellings and (
-                trusted or spelling not in words.foreign_spellings
+            if spelling == own or (
+                spelling not in words.spellings
+                and (trusted or spelling not in words.foreign_spellings)
             ):  # Суми (Sumy) is trusted, though sumi is Portuguese
                 kept[spelled(spelling)] = True
     return kept
@@ -389,27 +395,33 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         if main is None:
             continue
         spelling = main_spellings[place.ident]
+        # A city of NAMED_COUNTRY people whose main name is spelled as a word keeps
+        # that very spelling (Paris, Milan), not the key it shares with other words.
+        own = spelling if named_city(place, main, words) else ""
         if main not in words.common or place.ident in named:
             token[place.ident] = main
         else:  # Kherson (key herson, the French hersons' stem) is indexed as spelled
-            token[place.ident] = spelling if spelled_token(spelling, words) else ""
-        keys = place_keys(place, main, words, chain, place.ident in named)
+            token[place.ident] = spelling if own or spelled_token(spelling, words) else ""
+        keys = place_keys(place, main, words, chain, place.ident in named, own)
         for key, sure in keys.items():
             # A region's main name counts as an alternate one: Moskva (the region)
             # does not keep the name from Moscow (the city).
             is_main = key in (main, spelled(spelling)) and place.population is not None
             claims[key].append((place, 2 if is_main else 1 if sure else 0))
-    # A name kept as spelled competes with the places whose main key it has: Parys,
-    # a South African town, does not take the Polish Parys away from Paris.
+    # A name kept as spelled competes with the places whose main key it has, as their
+    # main name: Parys, a South African town, does not take the Polish Parys away
+    # from Paris, whose main name (paris) has the key of Parys.
     by_main = defaultdict(list)
     for place in all_places:
         if place.ident in mains and place.population is not None:
             by_main[mains[place.ident]].append(place)
     for key, bearers in claims.items():
         if key.startswith(SPELLED):
-            known = {p.ident for p, _ in bearers}
             for k in keys_of(key):
-                bearers += [(p, 2) for p in by_main[k] if p.ident not in known]
+                keyed = {p.ident: p for p in by_main[k]}
+                known = {p.ident for p, _ in bearers}
+                bearers[:] = [(p, 2 if p.ident in keyed else t) for p, t in bearers]
+                bearers += [(p, 2) for p in keyed.values() if p.ident not in known]
     table: dict[str, str] = {}
     for key, bearers in claims.items():
         if key in words.common:  # a main name that is a common word
@@ -468,11 +480,25 @@ def named_country(place: Place, main: str, words: Words) -> bool:
     """Whether a place is a country of NAMED_COUNTRY people or more, whose main name the
     news uses more than any word spelled alike (China, Turkey, Canada, Chad), and no
     other name in use is spelled alike (Cameroon's key is Cameron's)."""
-    own = place.main.casefold()
+    return place.ident.startswith("country") and named_large(place, main, words)
+
+
+def named_city(place: Place, main: str, words: Words) -> bool:
+    """Whether a place is a city of NAMED_COUNTRY people or more whose main name is a
+    word's key, and no other name in use is spelled alike: Paris (the French paris,
+    bets), Milan (the bird), Phoenix, Lima. As for countries, the news names such a city
+    more than the word, and wordfreq, which counts both, cannot tell; below that size
+    the word wins (Nice, Florence, Salé: sale, Golfe, Reading)."""
     return (
-        place.ident.startswith("country")
-        and (place.population or 0) >= NAMED_COUNTRY
-        and not any(zipf >= NAME_IN_USE and name != own for name, zipf in words.names.get(main, []))
+        place.ident.startswith("city") and main in words.common and named_large(place, main, words)
+    )
+
+
+def named_large(place: Place, main: str, words: Words) -> bool:
+    """A place of NAMED_COUNTRY people or more whose key no other name in use has."""
+    own = place.main.casefold()
+    return (place.population or 0) >= NAMED_COUNTRY and not any(
+        zipf >= NAME_IN_USE and name != own for name, zipf in words.names.get(main, [])
     )
 
 
