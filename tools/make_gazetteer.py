@@ -37,7 +37,9 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
 - a name two places share goes to the larger one only when it has at least
   RATIO times the people of the next; otherwise no place gets it. A place's
   main name counts before other places' alternate names: Avan (Armenia) stays
-  Avan, though one of Havana's many alternate names is Avan. When the name
+  Avan, though one of Havana's many alternate names is Avan; so does a country's
+  name in one of the NEWS_LANGUAGES (Singapur, German, is Singapore, though a town
+  in India is Singāpur). When the name
   respells the largest city's main name, a city whose own name it does not
   respell competes only with more than a fifth of its people (Kalkuta is
   Kolkata; Bruxelles is Brussels, though Anderlecht lists it). A region's
@@ -135,6 +137,13 @@ NAMED_MORE = 1.0  # on wordfreq's Zipf scale, a power of ten: ten times as often
 # main names of smaller cities spelled as words stay words (Nice, Florence, Reading,
 # Salé and Golfe, the French sale and golfe).
 NAMED_COUNTRY = 1_000_000
+# The languages of the news veille is built for (those of its dictionaries, Russian,
+# Ukrainian and Greek): a country's name in one of them counts as its main name, and
+# a city whose main name it is does not take it (Libano, Italian, is Lebanon, not
+# Líbano in Colombia; Singapur, German, is Singapore, not Singāpur in India). In the
+# other languages pycountry translates, country names are too often city names (Uman,
+# Kurmanji for Oman, is a Ukrainian city; Palani, Hawaiian for France, an Indian one).
+NEWS_LANGUAGES = ("fr", "en", "de", "es", "it", "pt", "pt_BR", "nl", "pl", "ru", "uk", "el")
 
 
 @dataclass
@@ -144,6 +153,8 @@ class Place:
     population: int | None  # None for a region
     country: str
     names: set[str] = field(default_factory=set)
+    # names as much its own as its main one: a country's in the NEWS_LANGUAGES
+    own: set[str] = field(default_factory=set)
 
 
 def in_scripts(name: str) -> bool:
@@ -151,12 +162,13 @@ def in_scripts(name: str) -> bool:
     return bool(letters) and all(unicodedata.name(c, "").split(" ")[0] in SCRIPTS for c in letters)
 
 
-def translations(domain: str) -> list[gettext.NullTranslations]:
+def translations(domain: str) -> list[tuple[str, gettext.NullTranslations]]:
+    """pycountry's translations of a domain, each with its language."""
     locales = Path(pycountry.__file__).parent / "locales"
     found = []
     for lang in sorted(p.name for p in locales.iterdir()):
         try:
-            found.append(gettext.translation(domain, str(locales), languages=[lang]))
+            found.append((lang, gettext.translation(domain, str(locales), languages=[lang])))
         except OSError:
             continue
     return found
@@ -178,14 +190,18 @@ def places() -> list[Place]:
     for code, c in gc.get_countries().items():
         country = pycountry.countries.get(alpha_2=code)
         names = {c["name"]}
+        own = set()
         if country is not None:
             names |= {getattr(country, "common_name", country.name), country.name}
-            names |= {t.gettext(n) for t in country_names for n in list(names)}
-        found.append(Place(f"country {code}", c["name"], c["population"], code, names))
+            own = names | {
+                t.gettext(n) for lang, t in country_names if lang in NEWS_LANGUAGES for n in names
+            }
+            names |= {t.gettext(n) for _, t in country_names for n in list(names)}
+        found.append(Place(f"country {code}", c["name"], c["population"], code, names, own))
     region_names = translations("iso3166-2")
     for region in pycountry.subdivisions:
         if region.parent_code is None:
-            names = {region.name} | {t.gettext(region.name) for t in region_names}
+            names = {region.name} | {t.gettext(region.name) for _, t in region_names}
             code = region.country_code
             found.append(Place(f"region {region.code}", region.name, None, code, names))
     return found
@@ -403,10 +419,14 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         else:  # Kherson (key herson, the French hersons' stem) is indexed as spelled
             token[place.ident] = spelling if own or spelled_token(spelling, words) else ""
         keys = place_keys(place, main, words, chain, place.ident in named, own)
+        mainly = {main, spelled(spelling)}
+        for name in place.own:  # Libano (Italian) is Lebanon's as much as Lebanon
+            plain, readings = name_readings(name, chain)
+            mainly.update([*readings, spelled(plain)] if readings else [])
         for key, sure in keys.items():
             # A region's main name counts as an alternate one: Moskva (the region)
             # does not keep the name from Moscow (the city).
-            is_main = key in (main, spelled(spelling)) and place.population is not None
+            is_main = key in mainly and place.population is not None
             claims[key].append((place, 2 if is_main else 1 if sure else 0))
     # A name kept as spelled competes with the places whose main key it has, as their
     # main name: Parys, a South African town, does not take the Polish Parys away
