@@ -313,18 +313,20 @@ def place_keys(
     may be Kaliningrad or Kalininhrad). A name whose key is a word's but whose spelling
     is no word's is kept as spelled (``spelled``): Wien, not any word keyed ven; so is
     ``own``, the main name of a ``named_city``, though a word is spelled so (paris)."""
-    keys: dict[str, bool] = {}  # key -> written in Cyrillic or Greek at least once
+    # key -> trusted: written in Cyrillic or Greek at least once, or a country's own
+    # name (the Spanish dictionary lists francia and ucrania as words)
+    keys: dict[str, bool] = {}
     sure: dict[str, bool] = {}
-    spellings: dict[str, dict[str, bool]] = defaultdict(dict)  # key -> spelling -> Cyrillic
+    spellings: dict[str, dict[str, bool]] = defaultdict(dict)  # key -> spelling -> trusted
     for name in place.names:
         spelling, readings = name_readings(name, chain)
+        trusted = not in_scripts_latin(name) or name in place.own
         for key in readings:
-            keys[key] = keys.get(key, False) or not in_scripts_latin(name)
+            keys[key] = keys.get(key, False) or trusted
             sure[key] = sure.get(key, False) or len(readings) == 1
-            cyrillic = spellings[key].get(spelling, False) or not in_scripts_latin(name)
-            spellings[key][spelling] = cyrillic
+            spellings[key][spelling] = spellings[key].get(spelling, False) or trusted
     kept = {}
-    for key, cyrillic in keys.items():
+    for key, trusted in keys.items():
         if key == main and (key not in words.common or named):
             kept[key] = sure[key]
             continue
@@ -335,17 +337,17 @@ def place_keys(
             small = place.population is not None and place.population < MIN_FAR_POPULATION
             if distant and small and place.ident.startswith("city"):
                 continue  # Clarke for Greenfield: a small place's former names are not news
-            if key not in words.common and (key not in words.foreign or cyrillic):
+            if key not in words.common and (key not in words.foreign or trusted):
                 kept[key] = sure[key]  # Doxa (Doha) is a Spanish word; Гомель (Gomel) is trusted
                 continue
             if distant:
                 continue  # a word's key: Lamy, Fort-Lamy of old, is N'Djamena only by history
-        for spelling, trusted in spellings[key].items():
+        for spelling, trusted_spelling in spellings[key].items():
             if spelling in words.german_nouns and not large(place):
                 continue  # Büro is not Burao; Wien, a German noun too, is Vienna
             if spelling == own or (
                 spelling not in words.spellings
-                and (trusted or spelling not in words.foreign_spellings)
+                and (trusted_spelling or spelling not in words.foreign_spellings)
             ):  # Суми (Sumy) is trusted, though sumi is Portuguese
                 kept[spelled(spelling)] = True
     return kept
