@@ -23,7 +23,14 @@ import regex
 from unidecode import unidecode
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
-from .gazetteer import MIN_NAME, SPELLED, SortedTable, shipped_exceptions, shipped_gazetteer
+from .gazetteer import (
+    MIN_NAME,
+    SPELLED,
+    WRITTEN,
+    SortedTable,
+    shipped_exceptions,
+    shipped_gazetteer,
+)
 from .stemming import french_light_stem
 from .tables import (
     DATA_DIR,
@@ -35,7 +42,7 @@ from .tables import (
 )
 from .variants import KEPT_LETTERS, variant_key
 
-ANALYSIS_VERSION = 4  # bump when the chain changes what an index holds
+ANALYSIS_VERSION = 5  # bump when the chain changes what an index holds
 # The data files the chain reads: an index remembers their fingerprint, so an edited
 # rule or a regenerated gazetteer asks for a rebuild instead of silently missing.
 CHAIN_DATA = (
@@ -342,10 +349,20 @@ class NameFilter(TokenFilter):
                 return place
         return None
 
-    def name(self, text: str) -> str | None:
+    def place_written(self, text: str, word: str) -> str | None:
+        """``place``, or the place of ``word`` as it was written, before folding, if the
+        gazetteer lists it so (``~londres``: Londres, not the French londrès)."""
+        place = self.place(text)
+        if place is None and len(text) >= MIN_NAME and (written := as_written(word, text)):
+            place = self.gazetteer.get(WRITTEN + written)
+        return place
+
+    def name(self, text: str, word: str = "") -> str | None:
+        """The token of ``text`` if it is a name, else None; ``word`` is the word as it
+        was written, for the names listed as written."""
         if not text.isalpha():
             return None
-        place = self.place(text)
+        place = self.place_written(text, word)
         if place is not None:
             return place
         if text in self.keywords:
@@ -358,6 +375,13 @@ class NameFilter(TokenFilter):
 
     def transform(self, text: str) -> str:
         return self.name(text) or text
+
+
+def as_written(word: str, folded: str) -> str:
+    """A word as written, lower-case and with its accents, without an elided article
+    (l'Ukraine -> ukraine), or "" when that does not fold to ``folded``."""
+    written = word.casefold().rpartition("'")[2].rpartition("’")[2]
+    return written if written and fold(written) == folded else ""
 
 
 class FrenchStemFilter(TokenFilter):
@@ -421,7 +445,7 @@ class WordMemo(Filter):
             if not morph and f.is_morph:
                 continue
             if isinstance(f, NameFilter):
-                name = f.name(out)
+                name = f.name(out, text)
                 if name is not None:  # a name: no stemming, no other rule
                     out = name
                     break
@@ -711,10 +735,11 @@ class VeilleAnalyzer(CompositeAnalyzer):
                 if not word:
                     break
                 if isinstance(word_filter, NameFilter):
-                    name = word_filter.name(word)
+                    name = word_filter.name(word, source)
                     if name is not None:  # the chain ends here, with the name
                         if token in name.split(" "):
-                            return "gazetteer" if word_filter.place(word) else "name"
+                            placed = word_filter.place_written(word, source)
+                            return "gazetteer" if placed else "name"
                         break
                     continue
                 changed = word_filter.transform(word)

@@ -22,6 +22,10 @@ MIN_NAME = 4  # shorter words are never looked up: too many are also abbreviatio
 # Marks a gazetteer key that is a name's plain spelling rather than its variant key:
 # `=wien<TAB>vena` (Wien's key, ven, is also the French veine's).
 SPELLED = "="
+# Marks a name as it is written, lower-case with its accents: `~londres<TAB>london`.
+# Its plain spelling is a word's (the French londrès), but no word is written so;
+# only a word written so is looked up (Londres, not londrès).
+WRITTEN = "~"
 
 
 class SortedTable:

@@ -32,6 +32,7 @@ NAMES = [
     "Париж", "pari", "Milan", "Milano", "Mailand", "Nizza", "nice",
     "Iraq", "Singapur", "Singapore", "Libano", "Lebanon",
     "France", "Francia", "Ukraine", "Ucrania", "Italy", "italien",
+    "London", "Londres", "londrès", "Lutsk", "Łuck", "luck",
 ]  # fmt: skip
 
 
@@ -70,6 +71,10 @@ def names_found(index, query: str) -> set[str]:
         # francia and ucrania)
         ("Francia", {"France", "Francia"}),
         ("Ukraine", {"Ukraine", "Ucrania"}),
+        # a name whose plain spelling is a word's, but not as it is written with its
+        # accents: Londres (French) is London, the French londrès (a cigar) a word
+        ("London", {"London", "Londres"}),
+        ("Lutsk", {"Lutsk", "Łuck"}),
         ("Париж", {"Paris", "paris", "Parys", "Париж"}),
         # Russian г may be g or h: read both ways (Ганновер is Gannover)
         ("Hanover", {"Hannover", "Ганновер"}),
@@ -131,6 +136,8 @@ def test_a_place_is_found_whatever_language_spells_it(places_index, query, expec
         # the French italien (Italian) is spelled as the German Italien, but is a word
         ("italien", {"italien"}),
         ("Italy", {"Italy"}),
+        ("londrès", {"londrès"}),
+        ("luck", {"luck"}),  # the Polish Łuck is Lutsk, the English luck a word
         # a smaller city's main name spelled as a word stays the word: Nice is nice
         ("Nizza", {"Nizza"}),
         ("nice", {"nice"}),
@@ -157,7 +164,7 @@ def test_a_place_name_is_kept_from_the_stemmer(places_index):
 def small_gazetteer(tmp_path):
     path = tmp_path / "gazetteer.txt"
     rows = [("=wien", "vena"), ("kiev", "kiv"), ("kiv", "kiv"), ("lemberg", "lviv")]
-    rows += [("lviv", "lviv"), ("zaporozhe", "zaporizhia")]
+    rows += [("lviv", "lviv"), ("zaporozhe", "zaporizhia"), ("~bâle", "basel")]
     path.write_text("# a header\n# of two lines\n" + "".join(f"{k}\t{p}\n" for k, p in rows))
     return path
 
@@ -204,6 +211,9 @@ def test_the_name_filter_alone(small_gazetteer):
     assert names.name("garanties") is None  # a word: left to the stemmer
     assert names.name("wien") == "vena"  # a name listed as it is spelled (=wien)
     assert names.name("wiens") is None  # a plural-less form only spelled so is no name
+    # a name listed as written (~bâle): the word as written decides, not its plain spelling
+    assert names.name("bale", "Bâle") == names.name("bale", "d’BÂLE") == "basel"
+    assert names.name("bale", "bale") is None and names.name("bale") is None
 
 
 def test_a_bad_spelling_rule_names_its_line():
@@ -295,4 +305,5 @@ def test_every_place_token_is_plain_ascii():
     lines = (DATA_DIR / "gazetteer.txt").read_text("utf-8").splitlines()
     rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
     assert rows and all(place.isascii() and place.isalnum() for _, place in rows)
-    assert all(key.isascii() for key, _ in rows if not key.startswith("="))
+    # keys are plain too, but for names as spelled (=) or as written (~bâle)
+    assert all(key.isascii() for key, _ in rows if not key.startswith(("=", "~")))

