@@ -33,6 +33,7 @@ NAMES = [
     "Iraq", "Singapur", "Singapore", "Libano", "Lebanon",
     "France", "Francia", "Ukraine", "Ucrania", "Italy", "italien",
     "London", "Londres", "londrès", "Lutsk", "Łuck", "luck",
+    "Catalonia", "Katalonien", "Thüringen", "Thuringe",
 ]  # fmt: skip
 
 
@@ -59,6 +60,9 @@ def names_found(index, query: str) -> set[str]:
         ("Moskwa", {"Moskau", "Moscou"}),  # Polish, German, French
         ("Germany", {"Deutschland", "Allemagne", "Niemcy"}),  # a country in four languages
         ("Bavaria", {"Bayern", "Bavaria"}),  # a region: English, German
+        # regions named in the languages of the news by CLDR
+        ("Catalonia", {"Catalonia", "Katalonien"}),
+        ("Thuringia", {"Thüringen", "Thuringe"}),
         # a city of a million people keeps its main name though a word is spelled so
         # (milan, a bird; paris, bets), and its other names find it
         ("Milano", {"Milan", "Milano", "Mailand"}),

