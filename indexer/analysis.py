@@ -15,6 +15,7 @@ stop words never leaves a gap and phrases match across them.
 from __future__ import annotations
 
 import re
+import unicodedata
 import zlib
 from collections.abc import Callable, Container, Iterable, Iterator
 from functools import lru_cache
@@ -374,13 +375,19 @@ class NameFilter(TokenFilter):
         return None
 
     def transform(self, text: str) -> str:
+        """``name`` without the word as written: alone, the filter never finds a name
+        listed as written (``WordMemo`` passes the word)."""
         return self.name(text) or text
 
 
 def as_written(word: str, folded: str) -> str:
-    """A word as written, lower-case and with its accents, without an elided article
-    (l'Ukraine -> ukraine), or "" when that does not fold to ``folded``."""
-    written = word.casefold().rpartition("'")[2].rpartition("’")[2]
+    """A word as written, lower-case and with its accents composed, without an elided
+    article or what is no letter (l’Ukraine, -> ukraine), or "" when that does not
+    fold to ``folded``."""
+    written = unicodedata.normalize("NFC", word).casefold()
+    for apostrophe in _APOSTROPHES[1:]:
+        written = written.rpartition(apostrophe)[2]
+    written = "".join(c for c in written if c.isalpha())
     return written if written and fold(written) == folded else ""
 
 

@@ -123,9 +123,15 @@ def closest_words(
     vocabulary: Vocabulary, analyzer: VeilleAnalyzer, folded: str, distance: int
 ) -> list[tuple[str, tuple[str, ...]]]:
     """(word, its query terms) of the indexed words at most ``distance`` edits from
-    ``folded``: the closest first, however rare; then the most used."""
+    ``folded``: the closest first, however rare; then the most used. A word is read as
+    the documents most often write it (Bâle, a name, not bale, a word)."""
     near = sorted(near_words(vocabulary, folded, distance), key=lambda c: (c[1], -c[2], c[0]))
-    return [(word, analyzer.terms(word, mode="query")) for word, _, _ in near]
+    found = []
+    for word, _, _ in near:
+        spellings = vocabulary.spellings(word)
+        written = common_spelling(spellings) if spellings else word
+        found.append((word, analyzer.terms(written, mode="query")))
+    return found
 
 
 def _near_another_name(

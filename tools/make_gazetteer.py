@@ -256,7 +256,9 @@ class Words:
     foreign_spellings: set[str] = field(default_factory=set)
     german_nouns: set[str] = field(default_factory=set)  # and the German names of places
     written: set[str] = field(default_factory=set)  # lower-case words as written, accents kept
-    accented: set[str] = field(default_factory=set)  # plain spellings of words with accents
+    # plain spellings of the first three dictionaries' words with accents, with the
+    # highest Zipf frequency of those words (algerien: algérien, 4.1)
+    accented: dict[str, float] = field(default_factory=dict)
     frequency: dict[str, float] = field(default_factory=dict)
     names: dict[str, list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
 
@@ -280,8 +282,9 @@ def common_words(paths: list[str]) -> Words:
                 keys.update(variant_key(t.text).split(" "))
                 if word[0].islower():
                     (words.spellings if number < 3 else words.foreign_spellings).add(t.text)
-                    if not word.isascii():
-                        words.accented.add(t.text)
+                    if number < 3 and not word.isascii():
+                        zipf = zipf_frequency(word, LANGUAGES[number])
+                        words.accented[t.text] = max(words.accented.get(t.text, 0.0), zipf)
                 if number < 2 and word[0].islower():
                     words.spellings.add(french_light_stem(t.text))
                     keys.update(variant_key(french_light_stem(t.text)).split(" "))
@@ -350,7 +353,9 @@ def place_keys(
     names reads only that way (Калінінград, Ukrainian, is only Kalininhrad; Калининград
     may be Kaliningrad or Kalininhrad). A name whose key is a word's but whose spelling
     is no word's is kept as spelled (``spelled``): Wien, not any word keyed ven; so is
-    ``own``, the main name of a ``named_city``, though a word is spelled so (paris)."""
+    ``own``, the main name of a ``named_city``, though a word is spelled so (paris).
+    One whose spelling is a word's but that no word is written as, accents and all,
+    is kept as written (``WRITTEN``: ~bâle, ~londres)."""
     # key -> trusted: written in Cyrillic or Greek at least once, or a country's own
     # name (the Spanish dictionary lists francia and ucrania as words)
     keys: dict[str, bool] = {}
@@ -393,15 +398,31 @@ def place_keys(
                 kept[spelled(spelling)] = True
             elif spelling in words.spellings:  # Londres is no word, though londrès is
                 for w in written[spelling] - words.written - {""}:
-                    if w.isascii() and (small or w not in words.accented):
-                        # naif is how naïf is typed, not Nayf, a small place; and a plain
-                        # name must be a word's spelling without its accents, not a
-                        # stem (Poin, of Poland, is the stem of poins)
+                    if w.isascii() and not typed_for_place(w, place, words):
                         continue
-                    if any(n == spelling and z >= NAME_IN_USE for n, z in words.names.get(key, [])):
+                    if any(
+                        folded(n) == spelling and z >= NAME_IN_USE
+                        for n, z in words.names.get(key, [])
+                    ):
                         continue  # Cameron, a name in use, is not Cameroon
                     kept[WRITTEN + w] = True
     return kept
+
+
+def typed_for_place(plain: str, place: Place, words: Words) -> bool:
+    """Whether a name written without accents, whose spelling is an accented word's
+    once folded, names a place when so typed: the place is a region, or a city or
+    country of MIN_FAR_POPULATION people, the word is no stem (Poin, of Poland, is
+    that of poins) and wordfreq finds the plain spelling NAMED_MORE (ten times) as
+    often as the accented word (Londres, not londrès; but algerien is algérien
+    typed plainly, naif naïf, not Nayf)."""
+    from wordfreq import zipf_frequency
+
+    small = place.population is not None and place.population < MIN_FAR_POPULATION
+    if small or plain not in words.accented:
+        return False
+    plain_zipf = max(zipf_frequency(plain, language) for language in LANGUAGES)
+    return plain_zipf >= words.accented[plain] + NAMED_MORE
 
 
 def as_written(name: str, spelling: str) -> str:
@@ -466,6 +487,15 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
             or named_country(place, mains[place.ident], words)
         )
     }
+    # The main keys of cities of MIN_FAR_POPULATION people: a country's own name does
+    # not take them (França, Portuguese for France, leaves Franca, Brazil, its name).
+    city_mains = {
+        mains[p.ident]
+        for p in all_places
+        if p.ident in mains
+        and p.ident.startswith("city")
+        and (p.population or 0) >= MIN_FAR_POPULATION
+    }
     for place in all_places:
         main = mains.get(place.ident)
         if main is None:
@@ -482,7 +512,8 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         mainly = {main, spelled(spelling), WRITTEN + as_written(place.main, spelling)}
         for name in place.own:  # Libano (Italian) is Lebanon's as much as Lebanon
             plain, readings = name_readings(name, chain)
-            mainly.update([*readings, spelled(plain)] if readings else [])
+            if readings and not set(readings) & city_mains:  # França is not Franca's
+                mainly.update([*readings, spelled(plain), WRITTEN + as_written(name, plain)])
         for key, sure in keys.items():
             # A region's main name counts as an alternate one: Moskva (the region)
             # does not keep the name from Moscow (the city).
@@ -571,9 +602,15 @@ def named_city(place: Place, main: str, words: Words) -> bool:
     word's key, and no other name in use is spelled alike: Paris (the French paris,
     bets), Milan (the bird), Phoenix, Lima. As for countries, the news names such a city
     more than the word, and wordfreq, which counts both, cannot tell; below that size
-    the word wins (Nice, Florence, Salé: sale, Golfe, Reading)."""
+    the word wins (Nice, Florence, Salé: sale, Golfe, Reading). The French or English
+    dictionary must name the city too (Pest, a district of Budapest, is not the
+    English pest; Kota, India, not the kota of Kota Kinabalu)."""
+    own = place.main.casefold()
     return (
-        place.ident.startswith("city") and main in words.common and named_large(place, main, words)
+        place.ident.startswith("city")
+        and main in words.common
+        and named_large(place, main, words)
+        and any(name == own for name, _ in words.names.get(main, []))
     )
 
 
