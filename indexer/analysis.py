@@ -764,10 +764,13 @@ class VeilleAnalyzer(CompositeAnalyzer):
                 return f"your {name}"
         return "word"
 
-    def places_with_prefix(self, prefix: str, spelling: str = "", limit: int = 20) -> list[str]:
+    def places_with_prefix(
+        self, prefix: str, spelling: str = "", limit: int = 20, written: str = ""
+    ) -> list[str]:
         """The tokens of the places one of whose spellings' keys starts with ``prefix``
         (``moscu`` for Moscou*: Moscow's), or one of whose names kept as spelled starts
-        with ``spelling`` (``aalt`` for Aalt*), at most ``limit``."""
+        with ``spelling`` (``aalt`` for Aalt*), or as written with ``written`` (``bâl``
+        for Bâl*: Basel's), at most ``limit``."""
         if len(prefix) < MIN_NAME:
             return []
         names = [f for f in self.memo.filters if isinstance(f, NameFilter)]
@@ -777,6 +780,8 @@ class VeilleAnalyzer(CompositeAnalyzer):
         found = gazetteer.values_with_prefix(prefix, limit)
         if len(spelling) >= MIN_NAME:
             found += gazetteer.values_with_prefix(SPELLED + spelling, limit)
+        if len(written) >= MIN_NAME:
+            found += gazetteer.values_with_prefix(WRITTEN + written, limit)
         return list(dict.fromkeys(found))[:limit]
 
     def plain(self, text: str) -> list[str]:

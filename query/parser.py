@@ -30,7 +30,7 @@ from itertools import islice, product
 
 from whoosh import query as wq
 
-from veille.indexer.analysis import VeilleAnalyzer
+from veille.indexer.analysis import VeilleAnalyzer, as_written
 from veille.indexer.metadata import source_key
 
 from .limits import MAX_QUERY_CHARS
@@ -414,7 +414,9 @@ class QueryBuilder:
                     )
         # A place the gazetteer names is indexed as its place's token: Moscou* finds it.
         plain = self.analyzer.plain(stem)
-        places = self.analyzer.places_with_prefix(prefix, plain[0] if len(plain) == 1 else "")
+        spelling = plain[0] if len(plain) == 1 else ""
+        written = as_written(stem, spelling) if spelling else ""
+        places = self.analyzer.places_with_prefix(prefix, spelling, written=written)
         self.terms += len(fields) * (1 + len(places))
         options = [wq.Prefix(field, prefix) for field in fields]
         options += [wq.Term(field, place) for place in places for field in fields]

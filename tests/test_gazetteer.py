@@ -273,11 +273,17 @@ def test_a_common_word_is_never_a_place(analyzer, word):
 
 def test_a_prefix_query_finds_the_places_it_starts(make_index):
     directory = make_index(
-        {"a.txt": article("Moscou"), "b.txt": article("Varsovie"), "c.txt": article("Vienna")}
+        {
+            "a.txt": article("Moscou"),
+            "b.txt": article("Varsovie"),
+            "c.txt": article("Vienna"),
+            "d.txt": article("Basel"),
+        }
     )
     assert found(directory, "Moscou*") == ["a.txt"]
     assert found(directory, "Varsov*") == ["b.txt"]
     assert found(directory, "Wien*") == ["c.txt"]  # a name kept as spelled (=wien)
+    assert found(directory, "Bâle*") == ["d.txt"]  # a name listed as written (~bâle)
 
 
 def test_a_phrase_matches_every_reading_of_its_words(make_index):
