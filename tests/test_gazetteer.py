@@ -33,7 +33,7 @@ NAMES = [
     "Iraq", "Singapur", "Singapore", "Libano", "Lebanon",
     "France", "Francia", "Ukraine", "Ucrania", "Italy", "italien",
     "London", "Londres", "londrès", "Lutsk", "Łuck", "luck",
-    "Catalonia", "Katalonien", "Thüringen", "Thuringe",
+    "Catalonia", "Katalonien", "Thüringen", "Thuringe", "Algiers", "Alger",
 ]  # fmt: skip
 
 
@@ -63,6 +63,9 @@ def names_found(index, query: str) -> set[str]:
         # regions named in the languages of the news by CLDR
         ("Catalonia", {"Catalonia", "Katalonien"}),
         ("Thuringia", {"Thüringen", "Thuringe"}),
+        # the name of a city's province is the city's (Alger names Algiers and its
+        # province; the French alger, spelled so, is the city's)
+        ("Alger", {"Algiers", "Alger"}),
         # a city of a million people keeps its main name though a word is spelled so
         # (milan, a bird; paris, bets), and its other names find it
         ("Milano", {"Milan", "Milano", "Mailand"}),

@@ -52,8 +52,9 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   Kolkata; Bruxelles is Brussels, though Anderlecht lists it). A region's
   population is not known: a name a region shares with a place of another
   country is left out, and one it shares with a city of its own country (Hamburg)
-  goes to the city. A name its places all index alike needs no choosing
-  (Барселона names Barcelona in Spain and in Venezuela: both are barcelona;
+  goes to the city, as does one the city holds as spelled (Alger, the province
+  of Algiers, is the French =alger of the city). A name its places all index
+  alike needs no choosing (Барселона names Barcelona in Spain and in Venezuela: both are barcelona;
   Женева names Geneva and the canton of Genève, whose main name is Geneva's),
   and a region whose main name went to a city takes its other names there too
   (Bangazi, a name of the district of Banghazi, is Benghazi).
@@ -533,6 +534,10 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
                 known = {p.ident for p, _ in bearers}
                 bearers[:] = [(p, 2 if p.ident in keyed else t) for p, t in bearers]
                 bearers += [(p, 2) for p in keyed.values() if p.ident not in known]
+                # The key a region claims goes to the cities that hold it as spelled:
+                # Alger, French for Algiers, is also the name of Algiers's province.
+                if k in claims and all(p.population is None for p, _ in claims[k]):
+                    claims[k] += [(p, 1) for p, _ in bearers if p.population is not None]
     table: dict[str, str] = {}
     for key, bearers in claims.items():
         if key in words.common:  # a main name that is a common word
