@@ -106,6 +106,9 @@ OUT = Path(__file__).resolve().parent.parent / "indexer" / "data" / "gazetteer.t
 # whose names the other's spellers also use.
 RATIO = 10
 SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+# Greek writes the b, d and g of foreign names μπ, ντ and γκ, which spell mp, nt and
+# gk in Greek ones, as the chain reads them: a Greek name holding them is left out.
+GREEK_EITHER = re.compile("μπ|ντ|γκ")
 # Words that make a region's name a phrase: "Republik Tschetschenien", "Tchétchénie,
 # République de", "Kharkivska oblast", "Autonome Gemeinschaft Katalonien", and
 # pycountry's bracketed second name ("Catalunya [Cataluña]"). The name is what is
@@ -321,6 +324,8 @@ def name_readings(name: str, chain) -> tuple[str, list[str]]:
         or (name.isupper() and len(name) <= 5)
     ):
         return "", []  # lower-case romanizations of other scripts, and codes (LFA, ROM)
+    if GREEK_EITHER.search(name.casefold()):
+        return "", []  # Σιντ (Sindh) would read Sint, the Dutch saint
     tokens = [t.text for t in chain(name)]
     if len(tokens) != 1 or not tokens[0].isalpha() or len(tokens[0]) < MIN_NAME:
         return "", []
