@@ -33,7 +33,9 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   is written as, accents and all, is listed as written (``~londres``: the French
   londrès folds to Londres; ``~bâle``), if it is not a name in use (Cameron) and,
   written without accents, is the plain spelling of an accented word (not a stem)
-  and names a place of MIN_FAR_POPULATION people or more (naif is not Nayf);
+  that wordfreq finds ten times as rarely, and names a region or a place of
+  MIN_FAR_POPULATION people or more (algerien stays the word algérien typed without
+  accents; naif is not Nayf); a Greek name holding μπ, ντ or γκ (see GREEK_EITHER);
 - a city's name that is not a respelling of its main name (Lemberg for Lviv)
   when the city has fewer than MIN_FAR_POPULATION people, and a former name that
   is a surname (Molotov for Perm, Khrushchev for Svitlovodsk) unless it is a
@@ -54,7 +56,8 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   country is left out, and one it shares with a city of its own country (Hamburg)
   goes to the city, as does one the city holds as spelled (Alger, the province
   of Algiers, is the French =alger of the city). A name its places all index
-  alike needs no choosing (Барселона names Barcelona in Spain and in Venezuela: both are barcelona;
+  alike needs no choosing (Барселона names Barcelona in Spain and in Venezuela:
+  both are barcelona;
   Женева names Geneva and the canton of Genève, whose main name is Geneva's),
   and a region whose main name went to a city takes its other names there too
   (Bangazi, a name of the district of Banghazi, is Benghazi).
@@ -378,7 +381,6 @@ def place_keys(
             sure[key] = sure.get(key, False) or len(readings) == 1
             spellings[key][spelling] = spellings[key].get(spelling, False) or trusted
     kept = {}
-    small = place.population is not None and place.population < MIN_FAR_POPULATION
     for key, trusted in keys.items():
         if key == main and (key not in words.common or named):
             kept[key] = sure[key]
@@ -387,7 +389,7 @@ def place_keys(
             distant = far(key, main)
             if former_surname(key, main) or other_name(key, place, words):
                 continue  # Siryan (Sayyān, Yemen) is spelled as the word Syrian
-            if distant and small and place.ident.startswith("city"):
+            if distant and small(place) and place.ident.startswith("city"):
                 continue  # Clarke for Greenfield: a small place's former names are not news
             if key not in words.common and (key not in words.foreign or trusted):
                 kept[key] = sure[key]  # Doxa (Doha) is a Spanish word; Гомель (Gomel) is trusted
@@ -415,6 +417,12 @@ def place_keys(
     return kept
 
 
+def small(place: Place) -> bool:
+    """A city or country of fewer than MIN_FAR_POPULATION people (not a region, whose
+    population is not known)."""
+    return place.population is not None and place.population < MIN_FAR_POPULATION
+
+
 def typed_for_place(plain: str, place: Place, words: Words) -> bool:
     """Whether a name written without accents, whose spelling is an accented word's
     once folded, names a place when so typed: the place is a region, or a city or
@@ -424,8 +432,7 @@ def typed_for_place(plain: str, place: Place, words: Words) -> bool:
     typed plainly, naif naïf, not Nayf)."""
     from wordfreq import zipf_frequency
 
-    small = place.population is not None and place.population < MIN_FAR_POPULATION
-    if small or plain not in words.accented:
+    if small(place) or plain not in words.accented:
         return False
     plain_zipf = max(zipf_frequency(plain, language) for language in LANGUAGES)
     return plain_zipf >= words.accented[plain] + NAMED_MORE
@@ -448,7 +455,7 @@ def other_name(key: str, place: Place, words: Words) -> bool:
     in_use = [name for name, zipf in words.names.get(key, []) if zipf >= NAME_IN_USE]
     if not in_use:
         return False
-    if place.population is not None and place.population < MIN_FAR_POPULATION:
+    if small(place):
         return True
     main = folded(place.main)
     own = {folded(name) for name in place.names}
