@@ -62,6 +62,11 @@ SETS = [
         "written 2026-12-03 by a helper after those changes, measured as written (0.635); "
         "misses looked at for names as written",
     ),
+    unseen(
+        "unseen-10",
+        "written 2026-12-03 by a helper, measured as written (0.856, 12 of 120 meeting); "
+        "misses read since",
+    ),
 ]
 
 

@@ -36,6 +36,13 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   that wordfreq finds ten times as rarely, and names a region or a place of
   MIN_FAR_POPULATION people or more (algerien stays the word algérien typed without
   accents; naif is not Nayf); a Greek name holding μπ, ντ or γκ (see GREEK_EITHER);
+- a German noun the German dictionary also lists with a plural or an inflected
+  form, which makes it a common noun (Kanton, Kantone: not Guangzhou; Wange,
+  cheek, not Hwange), unless it is the main name of a place of MIN_FAR_POPULATION
+  people (Essen) or such a place bears it with its forms (Athen and Athene): see
+  ``german_common_nouns``; and any German noun's key, for a place of fewer than
+  MIN_FAR_POPULATION people that the French and English dictionaries do not name
+  (Marburg is not Maribor; Крань, Kranj, is not the Kran): see ``german_key``;
 - a city's name that is not a respelling of its main name (Lemberg for Lviv)
   when the city has fewer than MIN_FAR_POPULATION people, and a former name that
   is a surname (Molotov for Perm, Khrushchev for Svitlovodsk) unless it is a
@@ -63,7 +70,10 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   (Bangazi, a name of the district of Banghazi, is Benghazi).
   A name no place gets is still listed, as its own token:
   it is a name, so the stemmer leaves it (and its plural) alone: Hama is
-  ambiguous, and Hamas stays apart from it.
+  ambiguous, and Hamas stays apart from it. A place whose main name is a word
+  (Florence, Liège) is indexed as the key most of its names read as, so that
+  they still meet (Florenz, Firenze), but for a spelling whose key is the main
+  name's, left to the word (Butscha reads as Bucha).
 
 Each line of the output is `key<TAB>place`: the key the analysis chain makes of
 a spelling (folded, lower-case, spelling rules applied) and the token of the
@@ -88,7 +98,7 @@ import gettext
 import re
 import sys
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -262,7 +272,12 @@ class Words:
     spellings: set[str] = field(default_factory=set)
     foreign_spellings: set[str] = field(default_factory=set)
     german_nouns: set[str] = field(default_factory=set)  # and the German names of places
+    german_keys: set[str] = field(default_factory=set)  # the keys of german_nouns
+    # German nouns that are common by their forms (see ``inflected``), folded, each with
+    # the forms that make it so: hunde -> {hund}, kanton -> {kantone}
+    german_inflected: dict[str, set[str]] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)  # lower-case words as written, accents kept
+    capitals: set[str] = field(default_factory=set)  # French and English names, lower-case
     # plain spellings of the first three dictionaries' words with accents, with the
     # highest Zipf frequency of those words (algerien: algérien, 4.1)
     accented: dict[str, float] = field(default_factory=dict)
@@ -275,7 +290,8 @@ def common_words(paths: list[str]) -> Words:
 
     chain = name_chain()
     words = Words(set(), set())
-    capitals: set[str] = set()  # the names of the French and English dictionaries
+    capitals = words.capitals  # the names of the French and English dictionaries
+    german_zipf: dict[str, float] = {}  # the capitalized words of the German dictionary
     for number, path in enumerate(paths):
         into = words.common if number < 3 else words.foreign
         for line in Path(path).read_text("utf-8", errors="replace").splitlines():
@@ -311,9 +327,49 @@ def common_words(paths: list[str]) -> Words:
             else:
                 if number == 2 and not word[0].islower():  # a German noun (Büro, Iren)
                     words.german_nouns.update(t.text for t in chain(word))
+                    words.german_keys.update(keys)
                 for key in keys:
                     words.frequency[key] = max(words.frequency.get(key, 0.0), zipf)
+            if number == 2 and not word[0].islower():
+                german_zipf[word] = zipf
+    for word in german_zipf:
+        forms = inflected(word, german_zipf.keys())
+        # a noun in use (NAME_IN_USE), or one of its forms: not the rare Hammeln
+        if forms and max(german_zipf[w] for w in forms | {word}) >= NAME_IN_USE:
+            words.german_inflected[folded(word)] = {folded(form) for form in forms}
     return words
+
+
+# German endings of plurals and of inflected forms, each with the endings of the
+# nouns that take it: Kanton, Kantone; Wange, Wangen; Nabel, Nabeln; Lehrerin,
+# Lehrerinnen; Hund, Hunde; Kita, Kitas. Not -er, which also makes the names of a
+# place's people (Wien, Wiener); not -n after a or i (Pavia is no plural's Pavian).
+CONSONANT = tuple("bcdfghjklmnpqrstvwxzß")
+ENDINGS = {
+    "e": CONSONANT,
+    "en": CONSONANT,
+    "n": ("e", "el", "er"),
+    "nen": ("in",),
+    "s": "",
+    "es": CONSONANT,
+}
+UMLAUTS = {"au": "äu", "a": "ä", "o": "ö", "u": "ü"}
+UMLAUT = re.compile(r"(au|a|o|u)([^aeiouäöü]*)$")  # the last vowel of a noun
+
+
+def inflected(word: str, nouns: set[str]) -> set[str]:
+    """The other forms of a German noun that the German dictionary lists (its plural, or
+    the noun it inflects): a common noun's, since a place's name has no plural
+    (Kantone, Hund); empty for Wien, Neapel or Krakau."""
+    forms = {word + e for e, after in ENDINGS.items() if e != "s" and word.endswith(after)}
+    umlauted = UMLAUT.sub(lambda m: UMLAUTS[m.group(1)] + m.group(2), word)
+    if umlauted != word:  # Kran, Kräne; Turm, Türme (not Mailand, Mailänder)
+        forms.add(umlauted + "e")
+    for ending, after in ENDINGS.items():
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 3 and stem.endswith(after):
+            forms.add(stem)
+    return forms & nouns
 
 
 def name_readings(name: str, chain) -> tuple[str, list[str]]:
@@ -371,12 +427,16 @@ def place_keys(
     sure: dict[str, bool] = {}
     spellings: dict[str, dict[str, bool]] = defaultdict(dict)  # key -> spelling -> trusted
     written: dict[str, set[str]] = defaultdict(set)  # spelling -> the names as written
+    names_read: dict[str, int] = defaultdict(int)  # key -> how many names read so
+    keys_own: dict[str, bool] = defaultdict(bool)  # key -> whether an own name reads so
     for name in place.names:
         spelling, readings = name_readings(name, chain)
         if readings:
             written[spelling].add(as_written(name, spelling))
         trusted = not in_scripts_latin(name) or name in place.own
         for key in readings:
+            names_read[key] += 1
+            keys_own[key] = keys_own[key] or name in place.own
             keys[key] = keys.get(key, False) or trusted
             sure[key] = sure.get(key, False) or len(readings) == 1
             spellings[key][spelling] = spellings[key].get(spelling, False) or trusted
@@ -387,7 +447,9 @@ def place_keys(
             continue
         if key != main:
             distant = far(key, main)
-            if former_surname(key, main) or other_name(key, place, words):
+            if german_key(key, place, words) and not keys_own[key]:
+                continue
+            if former_surname(key, main) or other_name(key, place, words, names_read[key]):
                 continue  # Siryan (Sayyān, Yemen) is spelled as the word Syrian
             if distant and small(place) and place.ident.startswith("city"):
                 continue  # Clarke for Greenfield: a small place's former names are not news
@@ -415,6 +477,19 @@ def place_keys(
                         continue  # Cameron, a name in use, is not Cameroon
                     kept[WRITTEN + w] = True
     return kept
+
+
+def german_key(key: str, place: Place, words: Words) -> bool:
+    """Whether a key of a place's other names is a German noun's, and the place has
+    fewer than MIN_FAR_POPULATION people and is not named by the French or English
+    dictionaries (Nikolaus is not Mikołów, Marburg not Maribor; Крань, Kranj, is not
+    the Kran, a crane; but Venedig is Venice, Dünkirchen Dunkirk). A country's own
+    names are kept (Vatikanstadt)."""
+    return (
+        small(place)
+        and key in words.german_keys
+        and not {place.main.casefold(), folded(place.main)} & words.capitals
+    )
 
 
 def small(place: Place) -> bool:
@@ -445,12 +520,16 @@ def as_written(name: str, spelling: str) -> str:
     return analysis_as_written(name, spelling) if in_scripts_latin(name) else ""
 
 
-def other_name(key: str, place: Place, words: Words) -> bool:
+def other_name(key: str, place: Place, words: Words, written: int = 1) -> bool:
     """Whether a name in use in the French or English dictionaries (Zipf NAME_IN_USE or
-    more) that is not the place's is spelled alike. For a place of MIN_FAR_POPULATION
-    people or more, or a region, a dictionary name is the place's when it is one of its
-    names (Bangalore) or respells its main name (Normandy, Bangladeshi, Slovak); a
-    smaller place's other names, a small country's included, give way to any (Kane is
+    more) that is not the place's is spelled alike; ``written`` is how many of the
+    place's names read as ``key``. A dictionary name is the place's when it respells
+    its main name (Normandy, Bangladeshi, Slovak), or is one of its names and the
+    place is ``large`` (Bangalore, Bombay, Peking) or other languages write that name
+    too (Göteborg, Gøteborg and Гьотеборг; Smyrna and Смирна): but the Julia of
+    Plovdiv's Roman past, the Krishna of Machilipatnam or the MacArthur of Ormoc,
+    each a single entry of GeoNames, are not. A place of fewer than
+    MIN_FAR_POPULATION people, a small country included, gives way to any (Kane is
     not Kanye, Botswana; Dominique is not Dominica)."""
     in_use = [name for name, zipf in words.names.get(key, []) if zipf >= NAME_IN_USE]
     if not in_use:
@@ -458,7 +537,9 @@ def other_name(key: str, place: Place, words: Words) -> bool:
     if small(place):
         return True
     main = folded(place.main)
-    own = {folded(name) for name in place.names}
+    own = {folded(name) for name in place.own}
+    if large(place) or written >= 2:
+        own |= {folded(name) for name in place.names}
     return any(
         name not in own and difflib.SequenceMatcher(None, name, main).ratio() < OWN_NAME
         for name in map(folded, in_use)
@@ -477,7 +558,32 @@ def in_scripts_latin(name: str) -> bool:
     return all(unicodedata.name(c, "").startswith("LATIN") for c in name if c.isalpha())
 
 
+def german_common_nouns(all_places: list[Place], words: Words) -> None:
+    """Count as common words the German nouns that are common by their forms
+    (``inflected``): Wange (cheek) is no more Hwange than Kanton is Guangzhou, or
+    Kitas Quito, whichever script their names are written in. Not a noun that is the
+    main name of a place of MIN_FAR_POPULATION people (Essen, though Esse is a noun),
+    nor one such a place bears with its forms (Athen and Athene, London and Londons)."""
+    chain = name_chain()
+    names = {folded(p.main) for p in all_places if not small(p)}
+    names |= {folded(n) for p in all_places if not small(p) for n in p.own}
+    for place in all_places:
+        if not small(place):
+            own = {folded(n) for n in place.names}
+            names |= {
+                noun
+                for noun in own & words.german_inflected.keys()
+                if own & words.german_inflected[noun]
+            }
+    for noun in words.german_inflected.keys() - names:
+        words.written.add(noun)
+        for t in chain(noun):
+            words.spellings.add(t.text)
+            words.common.update(variant_key(t.text).split(" "))
+
+
 def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
+    german_common_nouns(all_places, words)
     chain = name_chain()
     token: dict[str, str] = {}  # place ident -> the token of its main name
     # key -> (place, 2 for its main name, 1 for a name that reads only so, 0 otherwise)
@@ -551,6 +657,7 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
                 if k in claims and all(p.population is None for p, _ in claims[k]):
                     claims[k] += [(p, 1) for p, _ in bearers if p.population is not None]
     table: dict[str, str] = {}
+    unnamed: dict[str, list[str]] = defaultdict(list)  # a place with no token -> keys it won
     for key, bearers in claims.items():
         if key in words.common:  # a main name that is a common word
             bearers = [(p, tier) for p, tier in bearers if p.ident in named and tier == 2]
@@ -567,6 +674,24 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
             table[key] = token[winner.ident]
         else:
             table[key] = key  # ambiguous: no place, but still a name (Hama, so Hamas is not Hama)
+            if winner is not None:
+                unnamed[winner.ident].append(key)
+    # A place whose main name is a word (Liège, cork; Florence) is indexed as the key
+    # of its own that most of its names read as: its other names still meet (Lüttich,
+    # Liegi, Lutych; Florenz, Firenze, Флоренция), though the word stays a word.
+    # A spelling whose key is the place's main key is left to it (Butscha, like Boutcha
+    # and Буча, reads as Bucha).
+    by_ident = {place.ident: place for place in all_places}
+    for ident, won in unnamed.items():
+        place = by_ident[ident]
+        stand_in = most_read([k for k in won if k[0].isalpha()], place, mains[ident], chain)
+        if stand_in:
+            token[ident] = stand_in
+            for k in won:
+                if mains[ident] in keys_of(k):
+                    del table[k]
+                else:
+                    table[k] = stand_in
     # Places that are all indexed as one token need no choosing: Женева names Geneva
     # (Switzerland), Geneva (Illinois) and the canton of Genève, whose main names
     # the table itself sends to geneva. Resolved again until nothing changes, since
@@ -595,6 +720,17 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     # A region whose own main name went to a city (Banghazi, the district, to
     # Benghazi) is indexed as that city: its other names (Bangazi) go there too.
     return {key: indexed(table, place) for key, place in table.items()}
+
+
+def most_read(keys: list[str], place: Place, main: str, chain) -> str:
+    """Of some keys of a place, the one most of its names read as, then the closest to
+    its main key; "" for none."""
+    read = Counter(k for name in place.names for k in name_readings(name, chain)[1])
+    return min(
+        keys,
+        key=lambda k: (-read[k], -difflib.SequenceMatcher(None, k, main).ratio(), k),
+        default="",
+    )
 
 
 def large(place: Place) -> bool:
