@@ -22,8 +22,9 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   people (China, Turkey), or, as it is spelled, of a city of NAMED_COUNTRY people
   (Paris, Milan: Париж and Milano find them); and a name written in Latin
   letters that is a common word of the other dictionaries (Spanish, Italian,
-  Portuguese, Dutch: Doxa is not Doha) unless it is also written so in Cyrillic
-  or Greek (Гомель, Gomel). A name whose key is such a word's but whose
+  Portuguese, Dutch: Doxa is not Doha; not a word of their phrases, such as the
+  Dutch filet d'anvers) unless it is also written so in Cyrillic or Greek
+  (Гомель, Gomel). A name whose key is such a word's but whose
   spelling is no word's (nor a German noun, but for the German names of large
   places) is listed as spelled (``=wien``), and competes for that
   spelling with the places whose main key it has (Parys, a South African town,
@@ -298,6 +299,8 @@ def common_words(paths: list[str]) -> Words:
             word = line.strip()
             if not word or (number >= 3 and not word[0].islower()):
                 continue
+            if number >= 3 and any(c in word for c in " '’"):
+                continue  # a phrase (the Dutch filet d'anvers): its words are listed alone
             keys = set()
             if word[0].islower():
                 words.written.add(word.casefold())
