@@ -601,10 +601,7 @@ def other_name(key: str, place: Place, words: Words, written: int = 1) -> bool:
     own = {folded(name) for name in place.own}
     if large(place) or written >= 2:
         own |= {folded(name) for name in place.names}
-    return any(
-        name not in own and difflib.SequenceMatcher(None, name, main).ratio() < OWN_NAME
-        for name in map(folded, in_use)
-    )
+    return any(name not in own and not respells(name, main) for name in map(folded, in_use))
 
 
 def folded(name: str) -> str:
@@ -742,10 +739,10 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     # meet (Florenz, Firenze, Florencja), though the word stays a word: a key that two
     # of its names read as, or that respells the main key (Detroitas, for the French
     # détroit). Only keys that two of its names read as, or that respell that key, go
-    # there, and none that is
-    # another place's main key or token (Somogy stays the county, not Pécs); a region's
-    # names are left alone (Kelet, East, also translates Anatoly). A spelling whose key
-    # is the place's main key is left to it (Butscha, like Boutcha and Буча, is Bucha).
+    # there, and none that is another place's main key or token (Somogy stays the
+    # county, not Pécs); a region's names are left alone (Kelet, East, also translates
+    # Anatoly). A spelling whose key is the place's main key is left to it (Butscha,
+    # like Boutcha and Буча, is Bucha).
     by_ident = {place.ident: place for place in all_places}
     taken = set(mains.values()) | set(token.values())
     for ident, won in unnamed.items():
@@ -753,15 +750,13 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         if place.population is None:
             continue
         read = Counter(k for name in place.names for k in name_readings(name, chain)[1])
-        others = taken - {mains[ident]}
         main = mains[ident]
+        others = taken - {main}
         stand_in = most_read(
             [
                 k
                 for k in won
-                if k[0].isalpha()
-                and k not in others
-                and (read[k] >= 2 or difflib.SequenceMatcher(None, k, main).ratio() >= OWN_NAME)
+                if k[0].isalpha() and k not in others and (read[k] >= 2 or respells(k, main))
             ],
             read,
             main,
@@ -771,11 +766,10 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         token[ident] = stand_in
         for k in won:
             plain = plain_keys(k, chain)
-            if mains[ident] in plain:
+            if main in plain:
                 del table[k]
             elif k not in others and (
-                max(read[x] for x in plain) >= 2
-                or difflib.SequenceMatcher(None, plain[0], stand_in).ratio() >= OWN_NAME
+                max(read[x] for x in plain) >= 2 or respells(plain[0], stand_in)
             ):
                 table[k] = stand_in
     # Places that are all indexed as one token need no choosing: Женева names Geneva
@@ -900,6 +894,11 @@ def respelled_by_largest(key: str, bearers: list[Place], mains: dict[str, str]) 
     if any(first.population * 2 < RATIO * p.population for p in others):
         return None
     return owner([p for p in bearers if not far(key, mains[p.ident])])
+
+
+def respells(name: str, other: str) -> bool:
+    """Whether a name respells another (difflib's ratio OWN_NAME or more)."""
+    return difflib.SequenceMatcher(None, name, other).ratio() >= OWN_NAME
 
 
 def far(key: str, main: str) -> bool:
