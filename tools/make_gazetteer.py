@@ -315,7 +315,7 @@ def common_words(paths: list[str]) -> Words:
     words = Words(set(), set())
     hunspell_names = words.script_names  # the capitalized lemmas of the hunspell dictionaries
     for path in [p for p in paths if p.endswith(".dic")]:  # hunspell: lemma/FLAGS
-        for line in Path(path).read_text("utf-8", errors="replace").splitlines()[1:]:
+        for line in hunspell_lines(Path(path))[1:]:
             lemma = unicodedata.normalize("NFC", line.partition("/")[0].strip())
             if lemma[:1].islower():
                 words.in_scripts.add(lemma.casefold())
@@ -410,6 +410,14 @@ def inflected(word: str, nouns: set[str]) -> set[str]:
     return forms & nouns
 
 
+def hunspell_lines(dic: Path) -> list[str]:
+    """The lines of a hunspell dictionary, in the encoding its .aff file names (SET
+    ISO8859-7 for Greek)."""
+    aff = dic.with_suffix(".aff")
+    sets = re.findall(rb"^SET\s+(\S+)", aff.read_bytes(), re.M) if aff.is_file() else []
+    return dic.read_text(sets[0].decode() if sets else "utf-8", errors="replace").splitlines()
+
+
 def name_readings(name: str, chain) -> tuple[str, list[str]]:
     """A one-word name's plain spelling (folded, lower-case) and keys (two if it reads
     two ways), or ("", []) if the name is not one word of the scripts."""
@@ -470,13 +478,14 @@ def place_keys(
     scripts: dict[str, set[str]] = defaultdict(set)  # key -> Cyrillic or Greek names as written
     for name in place.names:
         spelling, readings = name_readings(name, chain)
-        if in_script(name, spelling) in words.in_scripts and main not in readings:
+        written_so = in_script(name, spelling)
+        if written_so in words.in_scripts and main not in readings:
             continue  # глаз (an eye) is not Glazov, тога (a toga) not Togo
         if readings:
             written[spelling].add(as_written(name, spelling))
-            if (place.population or 0) >= MIN_FAR_POPULATION and (w := in_script(name, spelling)):
+            if (place.population or 0) >= MIN_FAR_POPULATION and written_so:
                 for key in readings:
-                    scripts[key].add(w)
+                    scripts[key].add(written_so)
         trusted = not in_scripts_latin(name) or name in place.own
         for key in readings:
             names_read[key] += 1
