@@ -532,10 +532,7 @@ def place_keys(
                 for w in written[spelling] - words.written - {""}:
                     if w.isascii() and not typed_for_place(w, place, words):
                         continue
-                    if any(
-                        folded(n) == spelling and z >= NAME_IN_USE
-                        for n, z in words.names.get(key, [])
-                    ):
+                    if any(folded(n) == spelling for n in words.in_use(key)):
                         continue  # Cameron, a name in use, is not Cameroon
                     kept[WRITTEN + w] = True
     return kept
@@ -867,7 +864,7 @@ def named_large(place: Place, main: str, words: Words) -> bool:
     """A place of NAMED_COUNTRY people or more whose key no other name in use has."""
     own = place.main.casefold()
     return (place.population or 0) >= NAMED_COUNTRY and not any(
-        zipf >= NAME_IN_USE and name != own for name, zipf in words.names.get(main, [])
+        name != own for name in words.in_use(main)
     )
 
 
