@@ -67,6 +67,11 @@ SETS = [
         "written 2026-12-03 by a helper, measured as written (0.856, 12 of 120 meeting); "
         "misses read since",
     ),
+    unseen(
+        "unseen-11",
+        "written 2026-12-03 by a helper, measured as written (0.570, 4 of 138 meeting); "
+        "misses read since",
+    ),
 ]
 
 
