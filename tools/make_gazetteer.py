@@ -8,7 +8,9 @@ NEWS_LANGUAGES from the Unicode CLDR's subdivision names (``--cldr DIR``, DIR it
 ``common/subdivisions``: the npm package cldr carries them). Only names in Latin, Cyrillic
 and Greek scripts are kept, written with a capital (GeoNames also lists
 lower-case romanizations of other scripts), and of one word (Kryvyi Rih and
-Ivano-Frankivsk are left to the variant table).
+Ivano-Frankivsk are left to the variant table). A region whose name is a phrase
+(Vlaams Gewest) goes by its one-word English name in CLDR (Flanders), and a city
+named as its own country gives way to it (Vatican City: Vatikan is the Vatican).
 
 Ambiguity decides what is left out, because a false match is worse than a miss:
 
@@ -51,10 +53,14 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   ``german_common_nouns``; and any German noun's key, for a place of fewer than
   MIN_FAR_POPULATION people that the French and English dictionaries do not name
   (Marburg is not Maribor; Крань, Kranj, is not the Kran): see ``german_key``;
+  but a respelling of the main name that the German dictionary writes as a name is
+  the place's German name (Meran, Korinth), unless it is a first name of
+  gender-guesser's list (Florian is not Floriano): see ``german_name``;
 - a city's name that is not a respelling of its main name (Lemberg for Lviv)
   when the city has fewer than MIN_FAR_POPULATION people, and a former name that
   is a surname (Molotov for Perm, Khrushchev for Svitlovodsk) unless it is a
-  respelling of the main name (Kharkov, Lvov);
+  respelling of the main name (Kharkov, Lvov); a Greek or Cypriot place's names in
+  Greek are its own (Κέρκυρα, Kerkyra: Corfu);
 - a place's other name spelled like a name of the French and English dictionaries
   that is in use (NAME_IN_USE) and not the place's (Siryan, of Sayyān in Yemen, is
   Syrian; Kane is not Kanye, Botswana): see ``other_name``;
@@ -69,7 +75,8 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   Kolkata; Bruxelles is Brussels, though Anderlecht lists it). A region's
   population is not known: a name a region shares with a place of another
   country is left out, and one it shares with a city of its own country (Hamburg)
-  goes to the city, as does one the city holds as spelled (Alger, the province
+  goes to the city (Sharja is Sharjah, the city, not the emirate), as does one
+  the city holds as spelled (Alger, the province
   of Algiers, is the French =alger of the city). A name its places all index
   alike needs no choosing (Барселона names Barcelona in Spain and in Venezuela:
   both are barcelona;
@@ -136,6 +143,7 @@ SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 # Greek writes the b, d and g of foreign names μπ, ντ and γκ, which spell mp, nt and
 # gk in Greek ones, as the chain reads them: a Greek name holding them is left out.
 GREEK_EITHER = re.compile("μπ|ντ|γκ")
+GREEK_COUNTRIES = ("GR", "CY")  # where a place's name in Greek is its own
 # Words that make a region's name a phrase: "Republik Tschetschenien", "Tchétchénie,
 # République de", "Kharkivska oblast", "Autonome Gemeinschaft Katalonien", and
 # pycountry's bracketed second name ("Catalunya [Cataluña]"). The name is what is
@@ -218,15 +226,17 @@ def translations(domain: str) -> list[tuple[str, gettext.NullTranslations]]:
     return found
 
 
-def cldr_names(directory: Path | None) -> dict[str, set[str]]:
-    """The names of subdivisions in CLDR's ``common/subdivisions/LANG.xml`` for the
-    NEWS_LANGUAGES, by code as CLDR writes it (esct for ES-CT, Catalonia)."""
+def cldr_names(
+    directory: Path | None, languages: tuple[str, ...] = NEWS_LANGUAGES
+) -> dict[str, set[str]]:
+    """The names of subdivisions in CLDR's ``common/subdivisions/LANG.xml`` for some
+    languages, by code as CLDR writes it (esct for ES-CT, Catalonia)."""
     import xml.etree.ElementTree as ElementTree
 
     names: dict[str, set[str]] = defaultdict(set)
     if directory is None:
         return names
-    for lang in NEWS_LANGUAGES:
+    for lang in languages:
         path = directory / f"{lang}.xml"
         if path.is_file():
             for element in ElementTree.parse(path).iter("subdivision"):
@@ -261,12 +271,20 @@ def places(cldr: Path | None = None) -> list[Place]:
         found.append(Place(f"country {code}", c["name"], c["population"], code, names, own))
     region_names = translations("iso3166-2")
     subdivisions = cldr_names(cldr)
+    english = cldr_names(cldr, ("en",))
+    chain = name_chain()
     for region in pycountry.subdivisions:
         if region.parent_code is None:
             names = {region.name} | {t.gettext(region.name) for _, t in region_names}
-            names |= subdivisions[region.code.replace("-", "").lower()]
+            cldr_code = region.code.replace("-", "").lower()
+            names |= subdivisions[cldr_code]
             code = region.country_code
             found.append(Place(f"region {region.code}", region.name, None, code, names))
+            # A region whose name is a phrase (Vlaams Gewest) goes by its one-word
+            # English name (Flanders), so that its names in other languages meet.
+            if not name_readings(region.name, chain)[1]:
+                one_word = sorted(n for n in english[cldr_code] if name_readings(n, chain)[1])
+                found[-1].main = one_word[0] if len(one_word) == 1 else region.name
     return found
 
 
@@ -299,6 +317,8 @@ class Words:
     # plain spellings of the first three dictionaries' words with accents, with the
     # highest Zipf frequency of those words (algerien: algérien, 4.1)
     accented: dict[str, float] = field(default_factory=dict)
+    # first names (gender-guesser's list of 48,000 names of Europe and beyond), folded
+    first_names: set[str] = field(default_factory=set)
     frequency: dict[str, float] = field(default_factory=dict)
     names: dict[str, list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
 
@@ -313,6 +333,7 @@ def common_words(paths: list[str]) -> Words:
 
     chain = name_chain()
     words = Words(set(), set())
+    words.first_names = first_names()
     hunspell_names = words.script_names  # the capitalized lemmas of the hunspell dictionaries
     for path in [p for p in paths if p.endswith(".dic")]:  # hunspell: lemma/FLAGS
         for line in hunspell_lines(Path(path))[1:]:
@@ -376,6 +397,13 @@ def common_words(paths: list[str]) -> Words:
         if forms and max(german_zipf[w] for w in forms | {word}) >= NAME_IN_USE:
             words.german_inflected[folded(word)] = {folded(form) for form in forms}
     return words
+
+
+def first_names() -> set[str]:
+    """The first names of gender-guesser's list (Jörg Michael's nam_dict.txt), folded."""
+    from gender_guesser.detector import Detector
+
+    return {folded(name) for name in Detector(case_sensitive=False).names}
 
 
 # German endings of plurals and of inflected forms, each with the endings of the
@@ -476,6 +504,10 @@ def place_keys(
     names_read: dict[str, int] = defaultdict(int)  # key -> how many names read so
     keys_own: dict[str, bool] = defaultdict(bool)  # key -> whether an own name reads so
     scripts: dict[str, set[str]] = defaultdict(set)  # key -> Cyrillic or Greek names as written
+    german: set[str] = set()  # keys of names the German dictionary writes as place names
+    # keys of a Greek place's names in Greek: its own, though GeoNames may give it an
+    # English or Italian main name (Κέρκυρα, Kerkyra, is Corfu's)
+    greek: set[str] = set()
     for name in place.names:
         spelling, readings = name_readings(name, chain)
         written_so = in_script(name, spelling)
@@ -487,6 +519,10 @@ def place_keys(
                 for key in readings:
                     scripts[key].add(written_so)
         trusted = not in_scripts_latin(name) or name in place.own
+        if german_name(name, spelling, words):
+            german.update(readings)
+        if place.country in GREEK_COUNTRIES and greek_script(name):
+            greek.update(readings)
         for key in readings:
             names_read[key] += 1
             keys_own[key] = keys_own[key] or name in place.own
@@ -501,11 +537,13 @@ def place_keys(
         if key != main:
             distant = far(key, main)
             if german_key(key, place, words) and not keys_own[key]:
-                continue
+                if not (key in german and respells(key, main)):
+                    continue  # Meran (Merano) and Korinth (Kórinthos) are kept
             if former_surname(key, main) or other_name(key, place, words, names_read[key]):
                 continue  # Siryan (Sayyān, Yemen) is spelled as the word Syrian
             if distant and small(place) and place.ident.startswith("city"):
-                continue  # Clarke for Greenfield: a small place's former names are not news
+                if key not in greek:
+                    continue  # Clarke for Greenfield: a small place's former names are not news
             if key not in words.common and (key not in words.foreign or trusted):
                 kept[key] = sure[key]  # Doxa (Doha) is a Spanish word; Гомель (Gomel) is trusted
                 continue
@@ -543,11 +581,25 @@ def german_key(key: str, place: Place, words: Words) -> bool:
     fewer than MIN_FAR_POPULATION people and is not named by the French or English
     dictionaries (Nikolaus is not Mikołów, Marburg not Maribor; Крань, Kranj, is not
     the Kran, a crane; but Venedig is Venice, Dünkirchen Dunkirk). A country's own
-    names are kept (Vatikanstadt)."""
+    names are kept (Vatikanstadt), and so is a respelling of the main key that the
+    German dictionary writes as a name (``german_name``: Meran, Korinth)."""
     return (
         small(place)
         and key in words.german_keys
         and not {place.main.casefold(), folded(place.main)} & words.capitals
+    )
+
+
+def german_name(name: str, spelling: str, words: Words) -> bool:
+    """Whether a name in Latin letters is written as the German dictionary writes a
+    capitalized word, which may then be a place's German name (Meran), and it is no
+    first name (Florian, a name of Floriano in Brazil; Hilde, of Hilden) nor a word of
+    the other dictionaries (Anden, the Andes, is the Spanish andén)."""
+    return (
+        in_scripts_latin(name)
+        and spelling in words.german_nouns
+        and folded(name) not in words.first_names
+        and spelling not in words.foreign_spellings
     )
 
 
@@ -616,6 +668,10 @@ def folded(name: str) -> str:
     spelled as the dictionary's Dior."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def greek_script(name: str) -> bool:
+    return all(unicodedata.name(c, "").startswith("GREEK") for c in name if c.isalpha())
 
 
 def in_scripts_latin(name: str) -> bool:
@@ -727,6 +783,7 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
             bearers = [(p, tier) for p, tier in bearers if p.ident in named and tier == 2]
             if not bearers:
                 continue  # the chain spells it as a word
+        bearers = without_city_states(bearers, mains)
         # A place's own main name is never given away to a place that merely lists
         # it among its other names (Avan, Armenia, is not Havana); and a name that
         # reads only one way outweighs one that reads two (Калінінград is Kaliningrad;
@@ -806,6 +863,21 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     # A region whose own main name went to a city (Banghazi, the district, to
     # Benghazi) is indexed as that city: its other names (Bangazi) go there too.
     return {key: indexed(table, place) for key, place in table.items()}
+
+
+def without_city_states(
+    bearers: list[tuple[Place, int]], mains: dict[str, str]
+) -> list[tuple[Place, int]]:
+    """The bearers of a name but the cities named as their own country, which is
+    among them: Vatican City gives Vatikan to the Vatican."""
+    countries = {
+        (p.country, mains.get(p.ident)) for p, _ in bearers if p.ident.startswith("country")
+    }
+    return [
+        (p, tier)
+        for p, tier in bearers
+        if not (p.ident.startswith("city") and (p.country, mains.get(p.ident)) in countries)
+    ]
 
 
 def most_read(keys: list[str], read: Counter, main: str) -> str:
@@ -889,10 +961,15 @@ def respelled_by_largest(key: str, bearers: list[Place], mains: dict[str, str]) 
     it does not respell competes for it only if it has more than a fifth (2/RATIO) of
     the people: Bruxelles is Brussels, though Anderlecht (a sixth) lists it; Kalkuta is
     Kolkata. GeoNames sometimes gives a city an unusual main name (Jalal-Abad is
-    Manas, with half the people of Jalalabad), so a respelling alone does not decide."""
-    if not bearers or any(p.population is None for p in bearers):
+    Manas, with half the people of Jalalabad), so a respelling alone does not decide.
+    Regions give way as in ``owner``: Sharjah, the emirate, leaves Sharja to the city."""
+    cities = [p for p in bearers if p.population is not None]
+    if not cities:
         return None
-    first = max(bearers, key=lambda p: p.population)
+    first = max(cities, key=lambda p: p.population)
+    if any(p.population is None and p.country != first.country for p in bearers):
+        return None  # the regions of the city's own country give way, as in ``owner``
+    bearers = cities
     key = keys_of(key)[0]
     if far(key, mains[first.ident]):
         return None
