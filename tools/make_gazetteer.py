@@ -281,10 +281,22 @@ def places(cldr: Path | None = None) -> list[Place]:
             code = region.country_code
             found.append(Place(f"region {region.code}", region.name, None, code, names))
             # A region whose name is a phrase (Vlaams Gewest) goes by its one-word
-            # English name (Flanders), so that its names in other languages meet.
+            # English name (Flanders), so that its names in other languages meet:
+            # CLDR's, and those of pycountry's translations of the phrase that
+            # respell it (Transnistrien), not the others, which keep the phrase's
+            # grammar or words (Cēsu, the Latvian genitive in Cēsu novads, is no
+            # name, nor Hauptstadt, of "Hauptstadt (Honiara)").
             if not name_readings(region.name, chain)[1]:
                 one_word = sorted(n for n in english[cldr_code] if name_readings(n, chain)[1])
-                found[-1].main = one_word[0] if len(one_word) == 1 else region.name
+                if len(one_word) == 1:
+                    main = name_readings(one_word[0], chain)[1][0]
+                    found[-1].main = one_word[0]
+                    found[-1].names = {region.name} | subdivisions[cldr_code]
+                    found[-1].names |= {
+                        n
+                        for n in names
+                        if any(respells(k, main) for k in name_readings(n, chain)[1])
+                    }
     return found
 
 
