@@ -563,9 +563,11 @@ def place_keys(
         # of a city or country of MIN_FAR_POPULATION people, when the Russian or
         # Ukrainian dictionary names it so, is listed as written (Дамаск, not the
         # English damask; Майнц, not the German noun; not Дали, a verb's form). Not
-        # when a name in use or a German noun folds so too (Герман, Mongolian for
-        # Germany, is a Russian first name; Армен an Armenian one, and German Armen).
-        if key not in words.german_keys and not words.in_use(key):
+        # when a name in use other than the place's own or a German noun folds so too
+        # (Герман, Mongolian for Germany, is a Russian first name; Армен an Armenian
+        # one, and German Armen); Лион is Lyon, whose own name is the key's.
+        in_use = set(words.in_use(key)) - {folded(place.main)}
+        if key not in words.german_keys and not in_use:
             known = (scripts[key] & words.script_names) - words.in_scripts
             kept.update(dict.fromkeys((WRITTEN + w for w in known), True))
         if key != main and far(key, main):
