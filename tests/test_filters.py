@@ -216,9 +216,11 @@ class TestVariantKey:
             ("zyuganov", "ziouganov", "sjuganow"),  # German s before a vowel is z
             ("sergei", "sergej"),  # ... or s
             ("luzhetsky", "lużecki"),  # a Polish ż says the c is ts
-            # a j between l, p or v and a vowel is the Slavic y (German, Polish) or
-            # the French zh: both readings stay
+            # a j between k, l, m, p, s, t or v and a vowel is the Slavic y (German,
+            # Polish) or the French zh: both readings stay
             ("podolyak", "podoliak", "podoljak"),
+            ("kostyuk", "kostiuk", "kostjuk"),
+            ("semyon", "semion", "semjon"),
             # y or j after i is one sound with it: -iyev, -ijew and -iev meet
             ("aliyev", "aliev", "alijew"),
             ("gergiev", "gergijew", "guerguiev"),
