@@ -221,6 +221,10 @@ class TestVariantKey:
             ("podolyak", "podoliak", "podoljak"),
             ("kostyuk", "kostiuk", "kostjuk"),
             ("semyon", "semion", "semjon"),
+            # the Polish ie of a soft consonant, before a j too
+            ("andreeva", "andrejewa", "andriejewa"),
+            # Czech adds -ová to a woman's name that ends in -ova or -eva
+            ("sharapova", "šarapovova"),
             # y or j after i is one sound with it: -iyev, -ijew and -iev meet
             ("aliyev", "aliev", "alijew"),
             ("gergiev", "gergijew", "guerguiev"),
