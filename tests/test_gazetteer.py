@@ -42,7 +42,7 @@ NAMES = [
     "Merano", "Meran", "Floriano", "Florian", "Hilden", "Hilde", "Flanders", "Flandern",
     "Fiandre", "Corfu", "Κέρκυρα", "Kerkyra", "Sharjah", "Sharja", "Vatican", "Vatikan",
     "Ватикана", "Transnistria", "Transnistrien", "Honiara", "Hauptstadt", "Lyon", "Лион",
-    "lion",
+    "lion", "Bologna", "Bologne", "Болонья",
 ]  # fmt: skip
 
 
@@ -145,6 +145,9 @@ def names_found(index, query: str) -> set[str]:
         ("Майнц", {"Mainz", "Майнц"}),
         # though the name in use spelled so is the place's own (Lyon, whose key is lion)
         ("Лион", {"Lyon", "Лион"}),
+        # a large city whose name is the homograph of a word of one dictionary (the
+        # English bologna) that the news of the other languages names as often
+        ("Bologna", {"Bologna", "Bologne", "Болонья"}),
         # the Spanish word list writes bruselas in lower case; the Spanish hunspell
         # dictionary, only as a name: it is no Spanish word
         ("Bruselas", {"Brussels", "Bruselas"}),

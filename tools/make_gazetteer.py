@@ -331,6 +331,9 @@ class Words:
     accented: dict[str, float] = field(default_factory=dict)
     # first names (gender-guesser's list of 48,000 names of Europe and beyond), folded
     first_names: set[str] = field(default_factory=set)
+    # key -> the lower-case words of the first three dictionaries that have it (or
+    # whose stem has it), each with its dictionary's number: boston -> {(0, "boston")}
+    homographs: dict[str, set[tuple[int, str]]] = field(default_factory=lambda: defaultdict(set))
     frequency: dict[str, float] = field(default_factory=dict)
     names: dict[str, list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
 
@@ -388,6 +391,8 @@ def common_words(paths: list[str]) -> Words:
             zipf = zipf_frequency(word, LANGUAGES[number])
             if word[0].islower():
                 into.update(keys)
+                for key in keys:
+                    words.homographs[key].add((number, written))
             elif number < 2:  # French and English capitalize names only
                 capitals.add(word.casefold())
             # German capitalizes every noun: Mitte is a word, Berlin (a French and
@@ -738,6 +743,7 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         and (
             named_more(place, mains[place.ident], words)
             or named_country(place, mains[place.ident], words)
+            or named_homograph(place, mains[place.ident], words)
         )
     }
     # The main keys of cities of MIN_FAR_POPULATION people: a country's own name does
@@ -952,6 +958,38 @@ def named_large(place: Place, main: str, words: Words) -> bool:
     return (place.population or 0) >= NAMED_COUNTRY and not any(
         name != own for name in words.in_use(main)
     )
+
+
+def named_homograph(place: Place, main: str, words: Words) -> bool:
+    """Whether a city or country of MIN_FAR_POPULATION people keeps its main name though
+    it is a word of one dictionary, because the word is that name's homograph and the
+    news of that language names the place at least as often: the French and English
+    dictionaries both name it, it is no first name, every word of its key is written as
+    the name (or its plural or possessive) in one language only, and wordfreq finds the
+    name in the other two languages at least as often as in that one, where it counts
+    the word too. Bologna (the English bologna, a sausage), Bristol and Portland (French,
+    a card and a cement) are places; not Reading (the English word is far more
+    frequent), Florence (a first name), Boston (the French verb bostonner), Suez (suiez,
+    of suer), nor Detroit (its key is the French détroit's)."""
+    from wordfreq import zipf_frequency
+
+    own = place.main.casefold()
+    spelled_so = words.homographs.get(main, set())
+    languages = {number for number, _ in spelled_so}
+    if (
+        small(place)
+        or place.population is None
+        or folded(own) in words.first_names
+        or len(languages) != 1
+        or any(word not in (own, own + "s", own + "x", own + "'s") for _, word in spelled_so)
+        or sum(1 for name, _ in words.names.get(main, []) if name == own) < 2
+        or any(name != own for name in words.in_use(main))
+    ):
+        return False
+    (language,) = languages
+    here = zipf_frequency(own, LANGUAGES[language])
+    elsewhere = max(zipf_frequency(own, lang) for lang in LANGUAGES if lang != LANGUAGES[language])
+    return elsewhere >= here
 
 
 def named_more(place: Place, main: str, words: Words) -> bool:
