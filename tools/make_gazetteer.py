@@ -55,7 +55,12 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   (Marburg is not Maribor; Крань, Kranj, is not the Kran): see ``german_key``;
   but a respelling of the main name that the German dictionary writes as a name is
   the place's German name (Meran, Korinth), unless it is a first name of
-  gender-guesser's list (Florian is not Floriano): see ``german_name``;
+  gender-guesser's list (Florian is not Floriano) or has a plural (Kuli, Kulis):
+  see ``german_name``;
+- a small city's name whose key is that of a word in use (wordfreq, Zipf
+  WORD_ABROAD) of another news language that names no region, country or large
+  place, nor is such a name inflected, is kept only as written (Kuli, Kulai: the
+  Ukrainian кулі; Kastro, Chios: the Greek κάστρο); see ``in_use_abroad``;
 - a city's name that is not a respelling of its main name (Lemberg for Lviv)
   when the city has fewer than MIN_FAR_POPULATION people, and a former name that
   is a surname (Molotov for Perm, Khrushchev for Svitlovodsk) unless it is a
@@ -331,6 +336,17 @@ class Words:
     accented: dict[str, float] = field(default_factory=dict)
     # first names (gender-guesser's list of 48,000 names of Europe and beyond), folded
     first_names: set[str] = field(default_factory=set)
+    # German nouns the dictionary also lists with a plural or inflected form, folded,
+    # however rare: common nouns (Kuli, Kulis), never a place's German name
+    german_formed: set[str] = field(default_factory=set)
+    # key -> the words of the other NEWS_LANGUAGES that wordfreq finds once in a million
+    # words or more (NAME_IN_USE), as written, lower-case: krim -> {крім} (Ukrainian,
+    # except), kastro -> {κάστρο} (Greek, castle)
+    abroad: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # the names of regions, countries and places of MIN_FAR_POPULATION people, folded
+    # (``folded``): a word abroad written so is that name (roma, москва, lima)
+    large_names: set[str] = field(default_factory=set)
+    large_stems: set[str] = field(default_factory=set)  # those names but their last letter
     # key -> the lower-case words of the first three dictionaries that have it (or
     # whose stem has it), each with its dictionary's number: boston -> {(0, "boston")}
     homographs: dict[str, set[tuple[int, str]]] = field(default_factory=lambda: defaultdict(set))
@@ -413,7 +429,37 @@ def common_words(paths: list[str]) -> Words:
         # a noun in use (NAME_IN_USE), or one of its forms: not the rare Hammeln
         if forms and max(german_zipf[w] for w in forms | {word}) >= NAME_IN_USE:
             words.german_inflected[folded(word)] = {folded(form) for form in forms}
+        if forms:
+            words.german_formed.add(folded(word))
+    words_abroad(words, chain)
     return words
+
+
+# A name of more than INFLECTED_STEM letters, but its last, is the stem of its
+# inflected forms (amsterdamu, австрии, китаї); shorter ones are left alone: крім
+# (except) is not Крим (Crimea) inflected.
+INFLECTED_STEM = 4
+# How often (Zipf) wordfreq finds a word of another news language that keeps a
+# place's name from its key: three times in a million words
+WORD_ABROAD = 3.5
+# The NEWS_LANGUAGES whose words wordfreq's lists give, beyond the dictionaries'
+ABROAD = ("es", "it", "pt", "nl", "pl", "ru", "uk", "el")
+
+
+def words_abroad(words: Words, chain) -> None:
+    """Fill ``words.abroad``: the keys of the words in use of the other news languages,
+    inflected forms included (wordfreq counts words as written: меня, шансы, miei)."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    for language in ABROAD:
+        for word in top_n_list(language, 200_000):
+            if zipf_frequency(word, language) < WORD_ABROAD:
+                break
+            if not word.isalpha():
+                continue
+            for t in chain(word):
+                for key in variant_key(t.text).split(" "):
+                    words.abroad[key].add(unicodedata.normalize("NFC", word))
 
 
 def first_names() -> set[str]:
@@ -521,6 +567,7 @@ def place_keys(
     names_read: dict[str, int] = defaultdict(int)  # key -> how many names read so
     keys_own: dict[str, bool] = defaultdict(bool)  # key -> whether an own name reads so
     scripts: dict[str, set[str]] = defaultdict(set)  # key -> Cyrillic or Greek names as written
+    typed: dict[str, set[str]] = defaultdict(set)  # key -> the names as written, any script
     german: set[str] = set()  # keys of names the German dictionary writes as place names
     # keys of a Greek place's names in Greek: its own, though GeoNames may give it an
     # English or Italian main name (Κέρκυρα, Kerkyra, is Corfu's)
@@ -536,6 +583,8 @@ def place_keys(
                 for key in readings:
                     scripts[key].add(written_so)
         trusted = not in_scripts_latin(name) or name in place.own
+        for key in readings:
+            typed[key].add(as_written(name, spelling) or in_script(name, spelling))
         if german_name(name, spelling, words):
             german.update(readings)
         if place.country in GREEK_COUNTRIES and greek_script(name):
@@ -561,6 +610,18 @@ def place_keys(
             if distant and small(place) and place.ident.startswith("city"):
                 if key not in greek:
                     continue  # Clarke for Greenfield: a small place's former names are not news
+            if small(place) and place.ident.startswith("city") and in_use_abroad(key, words):
+                # a small city's name that folds as a word in use of another news
+                # language does: Kuli (Kulai) is the Ukrainian кулі (bullets), Kastro
+                # (Chios) the Greek κάστρο (a castle); only its own spelling is kept.
+                # Not a large place's: Wien is Vienna, though the Russian вен folds so
+                abroad = words.abroad[key]
+                kept.update(
+                    dict.fromkeys(
+                        (WRITTEN + w for w in typed[key] - abroad - words.written - {""}), True
+                    )
+                )
+                continue
             if key not in words.common and (key not in words.foreign or trusted):
                 kept[key] = sure[key]  # Doxa (Doha) is a Spanish word; Гомель (Gomel) is trusted
                 continue
@@ -595,6 +656,24 @@ def place_keys(
     return kept
 
 
+def in_use_abroad(key: str, words: Words) -> bool:
+    """Whether a word in use in another news language (``words.abroad``) that is no
+    name of a region, country or large place, nor such a name inflected, has this key
+    (крім, except, has Krim's; not австрии, of Austria)."""
+    return any(not large_name(word, words) for word in words.abroad.get(key, ()))
+
+
+def large_name(word: str, words: Words) -> bool:
+    """Whether a word is the name of a region, country or large place, accents aside
+    (ιρακ, Ιράκ), or one of five letters or more with another ending of up to three
+    letters (amsterdamu, австрии, китаї: Amsterdam, Австрия, Китай)."""
+    word = folded(word)
+    if word in words.large_names:
+        return True
+    first = max(INFLECTED_STEM, len(word) - 3)  # an ending of up to three letters
+    return any(word[:n] in words.large_stems for n in range(first, len(word)))
+
+
 def german_key(key: str, place: Place, words: Words) -> bool:
     """Whether a key of a place's other names is a German noun's, and the place has
     fewer than MIN_FAR_POPULATION people and is not named by the French or English
@@ -617,6 +696,7 @@ def german_name(name: str, spelling: str, words: Words) -> bool:
     return (
         in_scripts_latin(name)
         and spelling in words.german_nouns
+        and folded(name) not in words.german_formed
         and folded(name) not in words.first_names
         and spelling not in words.foreign_spellings
     )
@@ -723,6 +803,16 @@ def german_common_nouns(all_places: list[Place], words: Words) -> None:
 
 def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
     german_common_nouns(all_places, words)
+    words.large_names = {
+        folded(GENERIC.sub(" ", name).strip())
+        for place in all_places
+        if not small(place) or not place.ident.startswith("city")
+        for name in place.names
+    }
+    words.large_stems = {
+        name[:-1] for name in words.large_names if len(name) > INFLECTED_STEM and name.isalpha()
+    }
+    words.large_names |= {folded(name) for name in words.script_names}  # hunspell's names
     chain = name_chain()
     token: dict[str, str] = {}  # place ident -> the token of its main name
     # key -> (place, 2 for its main name, 1 for a name that reads only so, 0 otherwise)
@@ -811,6 +901,11 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         strongest = max(tier for _, tier in bearers)
         first = [p for p, tier in bearers if tier == strongest]
         winner = owner(first) or respelled_by_largest(key, first, mains)
+        if winner is not None and winner.population is None:
+            # a region does not win by a name's reading over another country's place
+            # (Száda, Hungarian for Saada, Yemen, and Čada, Czech for Chad)
+            if any(p.country != winner.country for p, _ in bearers):
+                winner = None
         if winner is not None and token[winner.ident]:
             table[key] = token[winner.ident]
         else:
