@@ -339,9 +339,9 @@ class Words:
     # German nouns the dictionary also lists with a plural or inflected form, folded,
     # however rare: common nouns (Kuli, Kulis), never a place's German name
     german_formed: set[str] = field(default_factory=set)
-    # key -> the words of the other NEWS_LANGUAGES that wordfreq finds once in a million
-    # words or more (NAME_IN_USE), as written, lower-case: krim -> {крім} (Ukrainian,
-    # except), kastro -> {κάστρο} (Greek, castle)
+    # key -> the words of the other NEWS_LANGUAGES (ABROAD) that wordfreq finds often
+    # (WORD_ABROAD), as written, lower-case: krim -> {крім} (Ukrainian, except),
+    # kastro -> {κάστρο} (Greek, castle)
     abroad: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # the names of regions, countries and places of MIN_FAR_POPULATION people, folded
     # (``folded``): a word abroad written so is that name (roma, москва, lima)
@@ -587,7 +587,7 @@ def place_keys(
             typed[key].add(as_written(name, spelling) or in_script(name, spelling))
         if german_name(name, spelling, words):
             german.update(readings)
-        if place.country in GREEK_COUNTRIES and greek_script(name):
+        if place.country in GREEK_COUNTRIES and written_in(name, "GREEK"):
             greek.update(readings)
         for key in readings:
             names_read[key] += 1
@@ -615,12 +615,8 @@ def place_keys(
                 # language does: Kuli (Kulai) is the Ukrainian кулі (bullets), Kastro
                 # (Chios) the Greek κάστρο (a castle); only its own spelling is kept.
                 # Not a large place's: Wien is Vienna, though the Russian вен folds so
-                abroad = words.abroad[key]
-                kept.update(
-                    dict.fromkeys(
-                        (WRITTEN + w for w in typed[key] - abroad - words.written - {""}), True
-                    )
-                )
+                own = typed[key] - words.abroad[key] - words.written - {""}
+                kept.update(dict.fromkeys((WRITTEN + w for w in own), True))
                 continue
             if key not in words.common and (key not in words.foreign or trusted):
                 kept[key] = sure[key]  # Doxa (Doha) is a Spanish word; Гомель (Gomel) is trusted
@@ -769,12 +765,13 @@ def folded(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def greek_script(name: str) -> bool:
-    return all(unicodedata.name(c, "").startswith("GREEK") for c in name if c.isalpha())
+def written_in(name: str, script: str) -> bool:
+    """Whether every letter of a name is of one script (LATIN, GREEK)."""
+    return all(unicodedata.name(c, "").startswith(script) for c in name if c.isalpha())
 
 
 def in_scripts_latin(name: str) -> bool:
-    return all(unicodedata.name(c, "").startswith("LATIN") for c in name if c.isalpha())
+    return written_in(name, "LATIN")
 
 
 def german_common_nouns(all_places: list[Place], words: Words) -> None:
