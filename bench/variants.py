@@ -72,6 +72,10 @@ SETS = [
         "written 2026-12-03 by a helper, measured as written (0.570, 4 of 138 meeting); "
         "misses read since",
     ),
+    unseen(
+        "unseen-12",
+        "written 2026-12-03 by a helper, measured as written",
+    ),
 ]
 
 

@@ -27,11 +27,14 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   Portuguese, Dutch: Doxa is not Doha; not a word of their phrases, such as the
   Dutch filet d'anvers, nor one that the hunspell dictionary of its language
   writes only with a capital: bruselas, génova) unless it is also written so in
-  Cyrillic or Greek (Гомель, Gomel). A name whose key is such a word's but whose
-  spelling is no word's (nor a German noun, but for the German names of large
-  places) is listed as spelled (``=wien``), and competes for that
-  spelling with the places whose main key it has (Parys, a South African town,
-  does not take the Polish name of Paris); a place whose main key is a word's
+  Cyrillic or Greek (Гомель, Gomel), or is a country's or a region's own name in
+  that language (francia; sajonia, CLDR's Spanish name of Saxony; for a region,
+  see ``region_name``: not the Centro of Centre, nor the Spanish lugar, German
+  for Logar). A name whose key is such a word's but whose spelling is no word's
+  (nor a German noun, but for the German names of large places) is listed as
+  spelled (``=wien``), and competes for that spelling with the places whose
+  main key it has (Parys, a South African town, does not take the Polish name of
+  Paris); a place whose main key is a word's
   is then indexed as its spelling when that is no word (Kherson, key herson).
   A name whose plain spelling is a word's, but that no word of the dictionaries
   is written as, accents and all, is listed as written (``~londres``: the French
@@ -50,9 +53,12 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   form, which makes it a common noun (Kanton, Kantone: not Guangzhou; Wange,
   cheek, not Hwange), unless it is the main name of a place of MIN_FAR_POPULATION
   people (Essen) or such a place bears it with its forms (Athen and Athene): see
-  ``german_common_nouns``; and any German noun's key, for a place of fewer than
-  MIN_FAR_POPULATION people that the French and English dictionaries do not name
-  (Marburg is not Maribor; Крань, Kranj, is not the Kran): see ``german_key``;
+  ``german_common_nouns``; a German noun that wordfreq finds no more than ten times
+  as often as one of its forms, among any place's other names (Kitas, day
+  nurseries, of Quito; Kufe of Kufa; not Athen): see ``common_noun``; and any
+  German noun's key, for a place of fewer than MIN_FAR_POPULATION people that the
+  French and English dictionaries do not name (Marburg is not Maribor; Крань,
+  Kranj, is not the Kran): see ``german_key``;
   but a respelling of the main name that the German dictionary writes as a name is
   the place's German name (Meran, Korinth), unless it is a first name of
   gender-guesser's list (Florian is not Floriano) or has a plural (Kuli, Kulis):
@@ -179,6 +185,7 @@ MIN_FAR_POPULATION = 100_000
 # more frequent) stay out. Smaller places' main names and all other names stay
 # out for any such word.
 LANGUAGES = ("fr", "en", "de")
+OTHER_LANGUAGES = ("es", "it", "pt", "nl")  # those of the other word lists
 # A place's other name (not its main one) is left out when a name of the French or
 # English dictionaries is spelled alike and wordfreq finds it at least once in a
 # million words, the bound of variant-exceptions.txt: Siryan (Sayyān, Yemen) is
@@ -284,7 +291,10 @@ def places(cldr: Path | None = None) -> list[Place]:
             cldr_code = region.code.replace("-", "").lower()
             names |= subdivisions[cldr_code]
             code = region.country_code
-            found.append(Place(f"region {region.code}", region.name, None, code, names))
+            # CLDR's names are the region's names in each news language, as a
+            # country's are: the Spanish word list's sajonia is Saxony's Spanish name
+            own = set(subdivisions[cldr_code])
+            found.append(Place(f"region {region.code}", region.name, None, code, names, own))
             # A region whose name is a phrase (Vlaams Gewest) goes by its one-word
             # English name (Flanders), so that its names in other languages meet:
             # CLDR's, and those of pycountry's translations of the phrase that
@@ -339,6 +349,10 @@ class Words:
     # German nouns the dictionary also lists with a plural or inflected form, folded,
     # however rare: common nouns (Kuli, Kulis), never a place's German name
     german_formed: set[str] = field(default_factory=set)
+    # those of them that are no more than NAMED_MORE as frequent as a form that is no
+    # French or English name: common nouns, even among a large place's names (Kitas,
+    # Kufe, Marke; not Athen, whose Athene is a goddess and ten times as rare)
+    german_common: set[str] = field(default_factory=set)
     # key -> the words of the other NEWS_LANGUAGES (ABROAD) that wordfreq finds often
     # (WORD_ABROAD), as written, lower-case: krim -> {крім} (Ukrainian, except),
     # kastro -> {κάστρο} (Greek, castle)
@@ -431,8 +445,26 @@ def common_words(paths: list[str]) -> Words:
             words.german_inflected[folded(word)] = {folded(form) for form in forms}
         if forms:
             words.german_formed.add(folded(word))
+        if common_noun(word, forms, german_zipf, capitals):
+            words.german_common.add(folded(word))
     words_abroad(words, chain)
     return words
+
+
+def common_noun(word: str, forms: set[str], zipf: dict[str, float], names: set[str]) -> bool:
+    """Whether a German noun with these other forms (``inflected``) is a common noun:
+    wordfreq (``zipf``) finds it no more than NAMED_MORE as often as one of them that
+    is no French or English name (Kita, Kitas; Kufe, Kufen; not Athen, whose Athene
+    is a goddess), its -s form not counting if it is ten times rarer than the noun (a
+    name's genitive: Athens, Athenes)."""
+    found = [
+        zipf[form]
+        for form in forms
+        if form.casefold() not in names
+        and not (form in (word + "s", word + "es") and zipf[form] < zipf[word] - NAMED_MORE)
+        and not (word in (form + "s", form + "es") and zipf[word] < zipf[form] - NAMED_MORE)
+    ]
+    return bool(found) and zipf[word] <= max(found) + NAMED_MORE
 
 
 # A name of more than INFLECTED_STEM letters, but its last, is the stem of its
@@ -577,12 +609,18 @@ def place_keys(
         written_so = in_script(name, spelling)
         if written_so in words.in_scripts and main not in readings:
             continue  # глаз (an eye) is not Glazov, тога (a toga) not Togo
+        if folded(name) in words.german_common and name not in place.own:
+            if main not in readings:
+                continue  # Kitas (day nurseries) is not Quito, Kufe (a runner) not Kufa
         if readings:
             written[spelling].add(as_written(name, spelling))
             if (place.population or 0) >= MIN_FAR_POPULATION and written_so:
                 for key in readings:
                     scripts[key].add(written_so)
-        trusted = not in_scripts_latin(name) or name in place.own
+        trusted = not in_scripts_latin(name) or (
+            name in place.own
+            and (place.population is not None or region_name(name, spelling, place, main, words))
+        )
         for key in readings:
             typed[key].add(as_written(name, spelling) or in_script(name, spelling))
         if german_name(name, spelling, words):
@@ -650,6 +688,25 @@ def place_keys(
                         continue  # Cameron, a name in use, is not Cameroon
                     kept[WRITTEN + w] = True
     return kept
+
+
+def region_name(name: str, spelling: str, place: Place, main: str, words: Words) -> bool:
+    """Whether a region's own name (CLDR's, in a news language; ``spelling``, its plain
+    spelling) names it though a word of the other dictionaries is spelled so: the
+    region's main name is no word of French, English or German (not the Centro of
+    Centre), and wordfreq finds the word in Spanish, Italian, Portuguese or Dutch,
+    accents or none, no more often than the region's names in French, English or
+    German (sajonia, escocia; not the Spanish lugar, German for Logar, or queda,
+    Portuguese for Kedah, nor the Italian bugia, a lie, of Béjaïa)."""
+    from wordfreq import zipf_frequency
+
+    if main in words.common:
+        return False
+    word = max(zipf_frequency(w, lang) for w in (name, spelling) for lang in OTHER_LANGUAGES)
+    named = max(
+        zipf_frequency(n, language) for n in place.own | {place.main} for language in LANGUAGES
+    )
+    return word <= named
 
 
 def in_use_abroad(key: str, words: Words) -> bool:
