@@ -94,6 +94,10 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   Женева names Geneva and the canton of Genève, whose main name is Geneva's),
   and a region whose main name went to a city takes its other names there too
   (Bangazi, a name of the district of Banghazi, is Benghazi).
+  A word in use of the Spanish, Italian, Portuguese or Dutch word lists, or a
+  German noun with a plural, whose key is a place's but that none of the place's
+  names spells, is listed as spelled, as its own token (forza is not Foggia): see
+  ``words_apart``.
   A name no place gets is still listed, as its own token:
   it is a name, so the stemmer leaves it (and its plural) alone: Hama is
   ambiguous, and Hamas stays apart from it. A place whose main name is a word
@@ -709,6 +713,12 @@ def region_name(name: str, spelling: str, place: Place, main: str, words: Words)
     return word <= named
 
 
+def proper_name(word: str, words: Words) -> bool:
+    """Whether a word is a first name (gender-guesser's: Gianni) or a name of the
+    French or English dictionaries (Bloomberg); ``large_name`` tells the others."""
+    return folded(word) in words.first_names or word.casefold() in words.capitals
+
+
 def in_use_abroad(key: str, words: Words) -> bool:
     """Whether a word in use in another news language (``words.abroad``) that is no
     name of a region, country or large place, nor such a name inflected, has this key
@@ -1031,7 +1041,52 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
             del table[key]
     # A region whose own main name went to a city (Banghazi, the district, to
     # Benghazi) is indexed as that city: its other names (Bangazi) go there too.
-    return {key: indexed(table, place) for key, place in table.items()}
+    table = {key: indexed(table, place) for key, place in table.items()}
+    table.update(words_apart(table, claims, words, chain))
+    return table
+
+
+def words_apart(
+    table: dict[str, str], claims: dict[str, list[tuple[Place, int]]], words: Words, chain
+) -> dict[str, str]:
+    """Lines that keep apart from the places the words in use (WORD_ABROAD) of the
+    Spanish, Italian, Portuguese and Dutch word lists and the German nouns with a
+    plural (``inflected``) whose key is a place's, though none of its names, nor that
+    of any large place, is spelled so:
+    each is listed as spelled, as its own token (``=forza<TAB>forza``). The Italian
+    forza is not Foggia, gomma (rubber) not Goma, nor the Dutch leeuwen (lions)
+    Leuven. Not a name (``large_name``, ``proper_name``), nor a word spelled as its
+    key (the Spanish cero), which only a name's own spelling could keep apart."""
+    from wordfreq import zipf_frequency
+
+    found: dict[str, set[str]] = defaultdict(set)  # key -> the words' spellings
+    in_use = [
+        (word, OTHER_LANGUAGES)
+        for word in words.foreign_spellings
+        if len(word) >= MIN_NAME and word.isalpha()
+    ]
+    in_use += [(noun, ("de",)) for noun in words.german_formed]
+    for word, languages in in_use:
+        if large_name(word, words) or proper_name(word, words):
+            continue
+        if max(zipf_frequency(word, language) for language in languages) >= WORD_ABROAD:
+            for key in variant_key(word).split(" "):
+                found[key].add(word)
+    apart = {}
+    tokens = set(table.values())  # a word keyed as a place's token is indexed alike
+    for key, spellings in found.items():
+        if key not in table and key not in tokens or key[0] in (SPELLED, WRITTEN):
+            continue
+        names = {
+            name_readings(name, chain)[0]
+            for place, _ in claims.get(key, [])
+            for name in place.names
+        }
+        for spelling in spellings - names - {key}:
+            if spelling.isascii() and spelling.isalpha() and spelling not in table:
+                if SPELLED + spelling not in table and len(spelling) >= MIN_NAME:
+                    apart[SPELLED + spelling] = spelling
+    return apart
 
 
 def without_city_states(
