@@ -74,7 +74,8 @@ SETS = [
     ),
     unseen(
         "unseen-12",
-        "written 2026-12-03 by a helper, measured as written",
+        "written 2026-12-03 by a helper, measured as written (0.750, 13 of 84 meeting); "
+        "misses read since",
     ),
 ]
 

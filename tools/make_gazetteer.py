@@ -167,7 +167,11 @@ GENERIC = re.compile(
     r"\b(?:oblast'?|respublika|republic|republik|republika|république|land|région|region|"
     r"province|provincia|prowincja|województwo|voivodeship|kraj|krai|okrug|state|état|"
     r"governorate|autonomous|autonome|city|gemeinschaft|community|communauté|comunidad|"
-    r"область|край|республика)\b|\(.*?\)|\[.*?\]|,.*",
+    r"область|край|республика|(?:canton|cantone|kanton)(?=\s))\b"
+    # with the article that joins it to the name (canton des Grisons, oblast de
+    # Volhynie); canton only before a name (Canton, Ohio, is a city's own name)
+    r"(?:\s+(?:de la|de|des|du|d'|di|dei|del|della|delle|degli|of the|of)\b)?"
+    r"|\(.*?\)|\[.*?\]|,.*",
     re.IGNORECASE,
 )
 # A former name that is a surname (Molotov for Perm, Khrushchev for Svitlovodsk)
