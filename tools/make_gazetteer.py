@@ -649,12 +649,12 @@ def place_keys(
         written_so = in_script(name, spelling)
         if written_so in words.in_scripts and main not in readings:
             continue  # глаз (an eye) is not Glazov, тога (a toga) not Togo
-        if folded(name) in words.german_common and name not in place.own:
-            if main not in readings:
+        if main not in readings and name not in place.own:
+            if folded(name) in words.german_common:
                 continue  # Kitas (day nurseries) is not Quito, Kufe (a runner) not Kufa
-        if main not in readings and name not in place.own and in_scripts_latin(name):
-            if first_name_in_use(name, words) and not dictionary_named(place, words):
-                continue  # Ahmad is no name of Al Aḩmadī, nor Hamid of Isparta
+            if in_scripts_latin(name) and first_name_in_use(name, words):
+                if not dictionary_named(place, words):
+                    continue  # Ahmad is no name of Al Aḩmadī, nor Hamid of Isparta
         if readings:
             written[spelling].add(as_written(name, spelling))
             if (place.population or 0) >= MIN_FAR_POPULATION and written_so:
@@ -1127,7 +1127,7 @@ def words_apart(
     apart = {}
     tokens = set(table.values())  # a word keyed as a place's token is indexed alike
     for key, spellings in found.items():
-        if key not in table and key not in tokens or key[0] in (SPELLED, WRITTEN):
+        if key not in table and key not in tokens:
             continue
         names = {
             name_readings(name, chain)[0]
