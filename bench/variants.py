@@ -77,6 +77,11 @@ SETS = [
         "written 2026-12-03 by a helper, measured as written (0.750, 13 of 84 meeting); "
         "misses read since",
     ),
+    unseen(
+        "unseen-13",
+        "written 2026-12-03 by a helper, measured as written (0.838, 8 of 94 meeting); "
+        "misses read since",
+    ),
 ]
 
 

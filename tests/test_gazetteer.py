@@ -46,7 +46,9 @@ NAMES = [
     "Saxony", "Sachsen", "Sajonia", "mosca", "Kedah", "queda", "Logar", "lugar",
     "Quito", "Kitas", "Kufa", "Kufe", "Foggia", "forza", "Goma", "gomma",
     "Crimea", "Crimée", "crime", "Volyn", "Volhynie", "Hodeidah", "Hodeïda", "Raqqa",
-    "Rakka", "Ahmad", "Ahmadi",
+    "Rakka", "Ahmad", "Ahmadi", "Chine", "Japon", "Japan", "Suède", "Sweden", "Schweden",
+    "Écosse", "Scotland", "Bavière", "frise", "Friesland", "Virginie", "Virginia", "Chile",
+    "chili",
 ]  # fmt: skip
 
 
@@ -72,7 +74,7 @@ def names_found(index, query: str) -> set[str]:
         ("Lviv", {"Lviv", "Lemberg"}),  # German exonym
         ("Moskwa", {"Moskau", "Moscou"}),  # Polish, German, French
         ("Germany", {"Deutschland", "Allemagne", "Niemcy"}),  # a country in four languages
-        ("Bavaria", {"Bayern", "Bavaria"}),  # a region: English, German
+        ("Bayern", {"Bayern", "Bavaria", "Bavière"}),  # a region: German, English, French
         # regions named in the languages of the news by CLDR
         ("Catalonia", {"Catalonia", "Katalonien"}),
         ("Thuringia", {"Thüringen", "Thuringe"}),
@@ -125,7 +127,7 @@ def names_found(index, query: str) -> set[str]:
         ("Херсон", {"Kherson", "Херсон"}),
         # a country of a million people keeps its main name, though a word is
         # spelled so (china, chad): its names in other languages find it
-        ("Китай", {"China", "Китай", "Chiny"}),
+        ("Китай", {"China", "Китай", "Chiny", "Chine"}),
         ("Chad", {"Chad", "Tchad"}),
         # a German noun whose form (Athene) names the same place is its name: Athen
         ("Athens", {"Athens", "Athen"}),
@@ -178,6 +180,14 @@ def names_found(index, query: str) -> set[str]:
         # Raqqah); the news leaves it out
         ("Hodeïda", {"Hodeidah", "Hodeïda"}),
         ("Raqqa", {"Raqqa", "Rakka"}),
+        # a country's or region's own name in French is its name, though the French
+        # dictionary lists a rare word spelled so (chine, of chiner; japon, a
+        # porcelain; suède, a leather; écosse, of écosser; bavière, a bib of armour)
+        ("Chine", {"Chine", "China", "Китай", "Chiny"}),
+        ("chine", {"Chine", "China", "Китай", "Chiny"}),
+        ("Japan", {"Japon", "Japan"}),
+        ("Suède", {"Suède", "Sweden", "Schweden"}),
+        ("Écosse", {"Écosse", "Scotland"}),
     ],
 )
 def test_a_place_is_found_whatever_language_spells_it(places_index, query, expected):
@@ -289,6 +299,14 @@ def test_a_place_is_found_whatever_language_spells_it(places_index, query, expec
         # but not a Russian or Ukrainian word (тога, a toga, is one of Togo's names)
         ("тога", {"тога"}),
         ("Togo", {"Togo"}),
+        # but not when the word is in use: the French frise (a frieze; frises, friser)
+        # is not Friesland, the English chili not Chile; nor a first name (Virginie)
+        ("frise", {"frise"}),
+        ("Friesland", {"Friesland"}),
+        ("chili", {"chili"}),
+        ("Chile", {"Chile"}),
+        ("Virginie", {"Virginie"}),
+        ("Virginia", {"Virginia"}),
     ],
 )
 def test_names_a_reader_keeps_apart_stay_apart(places_index, query, expected):

@@ -32,7 +32,10 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   Cyrillic or Greek (Гомель, Gomel), or is a country's or a region's own name in
   that language (francia; sajonia, CLDR's Spanish name of Saxony; for a region,
   see ``region_name``: not the Centro of Centre, nor the Spanish lugar, German
-  for Logar). A name whose key is such a word's but whose spelling is no word's
+  for Logar). A country's or region's own name that a lower-case word of the
+  dictionaries is written as is still listed as written when the word is rare
+  beside the name (``~chine``, ``~écosse``): see ``own_word``. A name whose key
+  is such a word's but whose spelling is no word's
   (nor a German noun, but for the German names of large places) is listed as
   spelled (``=wien``), and competes for that spelling with the places whose
   main key it has (Parys, a South African town, does not take the Polish name of
@@ -224,6 +227,7 @@ NAMED_COUNTRY = 1_000_000
 # other languages pycountry translates, country names are too often city names (Uman,
 # Kurmanji for Oman, is a Ukrainian city; Palani, Hawaiian for France, an Indian one).
 NEWS_LANGUAGES = ("fr", "en", "de", "es", "it", "pt", "pt_BR", "nl", "pl", "ru", "uk", "el")
+WORDFREQ = {"pt_BR": "pt"}  # wordfreq's code of a news language, where it differs
 
 
 @dataclass
@@ -235,6 +239,8 @@ class Place:
     names: set[str] = field(default_factory=set)
     # names as much its own as its main one: a country's in the NEWS_LANGUAGES
     own: set[str] = field(default_factory=set)
+    # an own name -> the NEWS_LANGUAGES it is the place's name in (Chine: fr)
+    languages: dict[str, set[str]] = field(default_factory=dict)
 
 
 def in_scripts(name: str) -> bool:
@@ -314,16 +320,25 @@ def places(cldr: Path | None = None) -> list[Place]:
         country = pycountry.countries.get(alpha_2=code)
         names = {c["name"]}
         own = set()
+        languages: dict[str, set[str]] = {}
         if country is not None:
             names |= {getattr(country, "common_name", country.name), country.name}
             own = names | {
                 t.gettext(n) for lang, t in country_names if lang in NEWS_LANGUAGES for n in names
             }
+            for n in names:
+                languages.setdefault(n, set()).add("en")
+                for lang, t in country_names:
+                    if lang in NEWS_LANGUAGES:
+                        languages.setdefault(t.gettext(n), set()).add(lang)
             names |= {t.gettext(n) for _, t in country_names for n in list(names)}
-        found.append(Place(f"country {code}", c["name"], c["population"], code, names, own))
+        found.append(
+            Place(f"country {code}", c["name"], c["population"], code, names, own, languages)
+        )
     region_names = translations("iso3166-2")
     subdivisions = cldr_names(cldr)
-    english = cldr_names(cldr, ("en",))
+    by_language = {lang: cldr_names(cldr, (lang,)) for lang in NEWS_LANGUAGES}
+    english = by_language["en"]
     chain = name_chain()
     for region in pycountry.subdivisions:
         if region.parent_code is None:
@@ -334,7 +349,13 @@ def places(cldr: Path | None = None) -> list[Place]:
             # CLDR's names are the region's names in each news language, as a
             # country's are: the Spanish word list's sajonia is Saxony's Spanish name
             own = set(subdivisions[cldr_code])
-            found.append(Place(f"region {region.code}", region.name, None, code, names, own))
+            languages = {
+                n: {lang for lang in NEWS_LANGUAGES if n in by_language[lang][cldr_code]}
+                for n in own
+            }
+            found.append(
+                Place(f"region {region.code}", region.name, None, code, names, own, languages)
+            )
             # A region whose name is a phrase (Vlaams Gewest) goes by its one-word
             # English name (Flanders), so that its names in other languages meet:
             # CLDR's, and those of pycountry's translations of the phrase that
@@ -376,6 +397,8 @@ class Words:
     # the forms that make it so: hunde -> {hund}, kanton -> {kantone}
     german_inflected: dict[str, set[str]] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)  # lower-case words as written, accents kept
+    # those words -> the numbers of the dictionaries that list them (0 French, 1 English...)
+    written_in: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     capitals: set[str] = field(default_factory=set)  # French and English names, lower-case
     # lower-case and capitalized words of the hunspell dictionaries given (Russian,
     # Ukrainian, Spanish...), as written, lower-case
@@ -445,6 +468,7 @@ def common_words(paths: list[str]) -> Words:
             keys = set()
             if word[0].islower():
                 words.written.add(word.casefold())
+                words.written_in[word.casefold()].add(number)
             for t in chain(word):  # a word that reads two ways has two keys
                 keys.update(variant_key(t.text).split(" "))
                 if word[0].islower():
@@ -621,7 +645,13 @@ def keys_of(key: str) -> list[str]:
 
 
 def place_keys(
-    place: Place, main: str, words: Words, chain, named: bool = False, own: str = ""
+    place: Place,
+    main: str,
+    words: Words,
+    chain,
+    named: bool = False,
+    own: str = "",
+    city_mains: frozenset[str] = frozenset(),
 ) -> dict[str, bool]:
     """The keys of a place's names that may stand for it, each with whether one of its
     names reads only that way (Калінінград, Ukrainian, is only Kalininhrad; Калининград
@@ -644,6 +674,7 @@ def place_keys(
     # keys of a Greek place's names in Greek: its own, though GeoNames may give it an
     # English or Italian main name (Κέρκυρα, Kerkyra, is Corfu's)
     greek: set[str] = set()
+    own_words: set[str] = set()  # own names written as words, that still name it (~chine)
     for name in place.names:
         spelling, readings = name_readings(name, chain)
         written_so = in_script(name, spelling)
@@ -657,6 +688,9 @@ def place_keys(
                     continue  # Ahmad is no name of Al Aḩmadī, nor Hamid of Isparta
         if readings:
             written[spelling].add(as_written(name, spelling))
+            if not set(readings) & city_mains:  # Tripoli, a Libyan district, is no city's
+                if own_word(place, name, as_written(name, spelling), main, words):
+                    own_words.add(as_written(name, spelling))
             if (place.population or 0) >= MIN_FAR_POPULATION and written_so:
                 for key in readings:
                     scripts[key].add(written_so)
@@ -676,7 +710,7 @@ def place_keys(
             keys[key] = keys.get(key, False) or trusted
             sure[key] = sure.get(key, False) or len(readings) == 1
             spellings[key][spelling] = spellings[key].get(spelling, False) or trusted
-    kept = {}
+    kept = dict.fromkeys((WRITTEN + w for w in own_words), True)
     for key, trusted in keys.items():
         if key == main and (key not in words.common or named):
             kept[key] = sure[key]
@@ -731,6 +765,47 @@ def place_keys(
                         continue  # Cameron, a name in use, is not Cameroon
                     kept[WRITTEN + w] = True
     return kept
+
+
+def own_word(place: Place, name: str, written: str, main: str, words: Words) -> bool:
+    """Whether a country's or region's own name in a news language, which a lower-case
+    word of the dictionaries is written as (``written``), still names it as written.
+
+    A country of NAMED_COUNTRY people: the news names it more than the word, as for
+    its main name (the French Chine, a form of chiner; Japon, a porcelain; Inde,
+    Suède, Brésil). A region whose main name is no word's: when the word's other
+    forms (a plural, a verb's) are NAMED_MORE rarer than it in its language, which
+    makes the name its main use (Écosse, a form of écosser; Bavière, Toscane,
+    Catalogne; not the French frise, a frieze, whose frises and friser are in use).
+    Not a first name (Virginie), nor a word in use (NAME_IN_USE) of a language it
+    does not name the place in, unless wordfreq finds it NAMED_MORE more often in
+    one it does (the English chili is no name of Chile, the English island none of
+    Iceland, German Island; the Dutch inde, which wordfreq finds 30 times as rarely
+    as the French, leaves Inde to India)."""
+    from wordfreq import zipf_frequency
+
+    spoken = {WORDFREQ.get(lang, lang) for lang in place.languages.get(name, ())}
+    if not written or not spoken or not name.isalpha() or first_name_in_use(name, words):
+        return False  # one word: not the syrienne of République arabe syrienne
+    numbers = words.written_in.get(written, set())
+    if not numbers:
+        return False
+    dictionaries = LANGUAGES + OTHER_LANGUAGES
+    named = max(zipf_frequency(written, language) for language in spoken)
+    for number in numbers:
+        if dictionaries[number] not in spoken:
+            zipf = zipf_frequency(written, dictionaries[number])
+            if zipf >= NAME_IN_USE and zipf > named - NAMED_MORE:
+                return False
+    if place.ident.startswith("country"):
+        return (place.population or 0) >= NAMED_COUNTRY
+    if place.population is not None or main in words.common:
+        return False
+    if "fr" not in spoken or 0 not in numbers or zipf_frequency(written, "fr") < NAME_IN_USE:
+        return False
+    forms = {written + "s", written + "nt", written[:-1] + "er"} - {written}
+    used = [zipf_frequency(f, "fr") for f in forms if 0 in words.written_in.get(f, ())]
+    return max(used, default=0.0) <= zipf_frequency(written, "fr") - NAMED_MORE
 
 
 def region_name(name: str, spelling: str, place: Place, main: str, words: Words) -> bool:
@@ -973,7 +1048,7 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
             token[place.ident] = main
         else:  # Kherson (key herson, the French hersons' stem) is indexed as spelled
             token[place.ident] = spelling if own or spelled_token(spelling, words) else ""
-        keys = place_keys(place, main, words, chain, place.ident in named, own)
+        keys = place_keys(place, main, words, chain, place.ident in named, own, city_mains)
         mainly = {main, spelled(spelling), WRITTEN + as_written(place.main, spelling)}
         for name in place.own:  # Libano (Italian) is Lebanon's as much as Lebanon
             plain, readings = name_readings(name, chain)
