@@ -48,7 +48,7 @@ NAMES = [
     "Crimea", "Crimée", "crime", "Volyn", "Volhynie", "Hodeidah", "Hodeïda", "Raqqa",
     "Rakka", "Ahmad", "Ahmadi", "Chine", "Japon", "Japan", "Suède", "Sweden", "Schweden",
     "Écosse", "Scotland", "Bavière", "frise", "Friesland", "Virginie", "Virginia", "Chile",
-    "chili",
+    "chili", "Tuscany", "Toscana", "Toskana", "Hunan", "Shunan",
 ]  # fmt: skip
 
 
@@ -188,6 +188,10 @@ def names_found(index, query: str) -> set[str]:
         ("Japan", {"Japon", "Japan"}),
         ("Suède", {"Suède", "Sweden", "Schweden"}),
         ("Écosse", {"Écosse", "Scotland"}),
+        # a region's own name goes to it over a far smaller town of another country
+        # (its people: its country's shared among its regions): Tuscany is not a
+        # district of Calgary
+        ("Tuscany", {"Tuscany", "Toscana", "Toskana"}),
     ],
 )
 def test_a_place_is_found_whatever_language_spells_it(places_index, query, expected):
@@ -307,6 +311,10 @@ def test_a_place_is_found_whatever_language_spells_it(places_index, query, expec
         ("Chile", {"Chile"}),
         ("Virginie", {"Virginie"}),
         ("Virginia", {"Virginia"}),
+        # but not by a reading of its name in Greek (Χουνάν, Hunan): Shūnan is a
+        # Japanese city
+        ("Shunan", {"Shunan"}),
+        ("Hunan", {"Hunan"}),
     ],
 )
 def test_names_a_reader_keeps_apart_stay_apart(places_index, query, expected):

@@ -92,7 +92,10 @@ Ambiguity decides what is left out, because a false match is worse than a miss:
   respell competes only with more than a fifth of its people (Kalkuta is
   Kolkata; Bruxelles is Brussels, though Anderlecht lists it). A region's
   population is not known: a name a region shares with a place of another
-  country is left out, and one it shares with a city of its own country (Hamburg)
+  country is left out, unless it is the region's own name in Latin letters and
+  the others are towns of a tenth of its people, as its country's shared among
+  its regions estimate (Tuscany: see ``region_over_towns``), and one it shares
+  with a city of its own country (Hamburg)
   goes to the city (Sharja is Sharjah, the city, not the emirate), as does one
   the city holds as spelled (Alger, the province
   of Algiers, is the French =alger of the city). A name its places all index
@@ -688,7 +691,7 @@ def place_keys(
                     continue  # Ahmad is no name of Al Aḩmadī, nor Hamid of Isparta
         if readings:
             written[spelling].add(as_written(name, spelling))
-            if not set(readings) & city_mains:  # Tripoli, a Libyan district, is no city's
+            if main not in readings and not set(readings) & city_mains:  # nor Tripoli's
                 if own_word(place, name, as_written(name, spelling), main, words):
                     own_words.add(as_written(name, spelling))
             if (place.population or 0) >= MIN_FAR_POPULATION and written_so:
@@ -768,27 +771,28 @@ def place_keys(
 
 
 def own_word(place: Place, name: str, written: str, main: str, words: Words) -> bool:
-    """Whether a country's or region's own name in a news language, which a lower-case
-    word of the dictionaries is written as (``written``), still names it as written.
+    """Whether a country's or region's own name in French, which a lower-case word of
+    the French dictionary is written as (``written``), still names it as written.
+    Only a name that does not read as the place's main key, which the rules for main
+    names decide (Turkey, Guinea: see ``named_country``).
 
     A country of NAMED_COUNTRY people: the news names it more than the word, as for
     its main name (the French Chine, a form of chiner; Japon, a porcelain; Inde,
     Suède, Brésil). A region whose main name is no word's: when the word's other
-    forms (a plural, a verb's) are NAMED_MORE rarer than it in its language, which
+    forms (a plural, a verb's) are NAMED_MORE rarer than it in French, which
     makes the name its main use (Écosse, a form of écosser; Bavière, Toscane,
     Catalogne; not the French frise, a frieze, whose frises and friser are in use).
     Not a first name (Virginie), nor a word in use (NAME_IN_USE) of a language it
     does not name the place in, unless wordfreq finds it NAMED_MORE more often in
-    one it does (the English chili is no name of Chile, the English island none of
-    Iceland, German Island; the Dutch inde, which wordfreq finds 30 times as rarely
-    as the French, leaves Inde to India)."""
+    one it does (the English chili is no name of Chile; the Dutch inde, which
+    wordfreq finds 30 times as rarely as the French, leaves Inde to India)."""
     from wordfreq import zipf_frequency
 
     spoken = {WORDFREQ.get(lang, lang) for lang in place.languages.get(name, ())}
-    if not written or not spoken or not name.isalpha() or first_name_in_use(name, words):
+    if "fr" not in spoken or not name.isalpha() or first_name_in_use(name, words):
         return False  # one word: not the syrienne of République arabe syrienne
     numbers = words.written_in.get(written, set())
-    if not numbers:
+    if 0 not in numbers:
         return False
     dictionaries = LANGUAGES + OTHER_LANGUAGES
     named = max(zipf_frequency(written, language) for language in spoken)
@@ -801,7 +805,7 @@ def own_word(place: Place, name: str, written: str, main: str, words: Words) -> 
         return (place.population or 0) >= NAMED_COUNTRY
     if place.population is not None or main in words.common:
         return False
-    if "fr" not in spoken or 0 not in numbers or zipf_frequency(written, "fr") < NAME_IN_USE:
+    if zipf_frequency(written, "fr") < NAME_IN_USE:
         return False
     forms = {written + "s", written + "nt", written[:-1] + "er"} - {written}
     used = [zipf_frequency(f, "fr") for f in forms if 0 in words.written_in.get(f, ())]
@@ -1077,6 +1081,7 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
                 # Alger, French for Algiers, is also the name of Algiers's province.
                 if k in claims and all(p.population is None for p, _ in claims[k]):
                     claims[k] += [(p, 1) for p, _ in bearers if p.population is not None]
+    people = region_people(all_places)
     table: dict[str, str] = {}
     unnamed: dict[str, list[str]] = defaultdict(list)  # a place with no token -> keys it won
     for key, bearers in claims.items():
@@ -1091,8 +1096,9 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         # Калининград, also the former name of Korolev, might have read Kalininhrad).
         strongest = max(tier for _, tier in bearers)
         first = [p for p, tier in bearers if tier == strongest]
-        winner = owner(first) or respelled_by_largest(key, first, mains)
-        if winner is not None and winner.population is None:
+        region = region_over_towns(key, bearers, people, chain)
+        winner = region or owner(first) or respelled_by_largest(key, first, mains)
+        if winner is not None and winner.population is None and region is None:
             # a region does not win by a name's reading over another country's place
             # (Száda, Hungarian for Saada, Yemen, and Čada, Czech for Chad)
             if any(p.country != winner.country for p, _ in bearers):
@@ -1375,6 +1381,48 @@ def far(key: str, main: str) -> bool:
 def former_surname(key: str, main: str) -> bool:
     """A name that looks like a surname and is not a respelling of the main name."""
     return bool(SURNAME.search(key)) and far(key, main)
+
+
+def region_people(all_places: list[Place]) -> dict[str, float]:
+    """Each region's people as GeoNames does not give them: its country's people shared
+    among the country's first-level regions (Tuscany, one of Italy's 20: 3 million;
+    a Slovenian municipality, one of 212: 10,000)."""
+    countries = {p.country: p.population or 0 for p in all_places if p.ident.startswith("country")}
+    regions = Counter(p.country for p in all_places if p.population is None)
+    return {
+        p.ident: countries.get(p.country, 0) / regions[p.country]
+        for p in all_places
+        if p.population is None
+    }
+
+
+def region_over_towns(
+    key: str, bearers: list[tuple[Place, int]], people: dict[str, float], chain
+) -> Place | None:
+    """The region whose own name in a news language (CLDR's) reads as the key, when the
+    places that also bear it are only cities of other countries with fewer than a
+    RATIO-th of the region's people (``region_people``), and the name, in Latin
+    letters, reads only that way: Tuscany is Toscana, not a district of Calgary (19,700
+    people), and Adjara is Georgia's Ajaria, not Adjarra in Benin. None otherwise:
+    a city of the region's own country keeps it (Sharja is the city of Sharjah), as
+    does any other region."""
+    regions = [(p, tier) for p, tier in bearers if p.population is None]
+    if len(regions) != 1 or regions[0][1] < 1:
+        return None  # a name that might read otherwise (Хунань: Hunan, not Shunan, Japan)
+    region = regions[0][0]
+    if not any(
+        in_scripts_latin(name) and key in name_readings(name, chain)[1] for name in region.own
+    ):
+        return None  # Χουνάν, Greek for Hunan, might be read so; not Shūnan, Japan
+    cities = [p for p, _ in bearers if p is not region]
+    if not cities or any(
+        p.ident.startswith("country")
+        or p.country == region.country
+        or RATIO * (p.population or 0) > people.get(region.ident, 0)
+        for p in cities
+    ):
+        return None
+    return region
 
 
 def owner(bearers: list[Place]) -> Place | None:
