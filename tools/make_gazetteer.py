@@ -655,6 +655,7 @@ def place_keys(
     named: bool = False,
     own: str = "",
     city_mains: frozenset[str] = frozenset(),
+    place_mains: frozenset[str] = frozenset(),
 ) -> dict[str, bool]:
     """The keys of a place's names that may stand for it, each with whether one of its
     names reads only that way (Калінінград, Ukrainian, is only Kalininhrad; Калининград
@@ -691,7 +692,7 @@ def place_keys(
                     continue  # Ahmad is no name of Al Aḩmadī, nor Hamid of Isparta
         if readings:
             written[spelling].add(as_written(name, spelling))
-            if main not in readings and not set(readings) & city_mains:  # nor Tripoli's
+            if main not in readings and not set(readings) & place_mains:  # nor Tripoli's
                 if own_word(place, name, as_written(name, spelling), main, words):
                     own_words.add(as_written(name, spelling))
             if (place.population or 0) >= MIN_FAR_POPULATION and written_so:
@@ -771,12 +772,19 @@ def place_keys(
 
 
 def own_word(place: Place, name: str, written: str, main: str, words: Words) -> bool:
-    """Whether a country's or region's own name in French, which a lower-case word of
-    the French dictionary is written as (``written``), still names it as written.
+    """Whether a country's or region's own name in a news language, which a lower-case
+    word of the dictionaries is written as (``written``), still names it as written.
     Only a name that does not read as the place's main key, which the rules for main
-    names decide (Turkey, Guinea: see ``named_country``).
+    names decide (Turkey, Guinea: see ``named_country``), nor as another place's
+    (``place_keys``: Pékin is also Pekin, Illinois).
 
-    A country of NAMED_COUNTRY people: the news names it more than the word, as for
+    A name that is no word of its own language (the German Galicien, Tasmanien, the
+    English Crete: French and Italian words), when wordfreq finds it as the name at
+    least as often as the word (not the Spanish circonio, zirconium, Italian for
+    Cerknica). A French
+    name of a word of the French dictionary:
+
+    a country of NAMED_COUNTRY people: the news names it more than the word, as for
     its main name (the French Chine, a form of chiner; Japon, a porcelain; Inde,
     Suède, Brésil). A region whose main name is no word's: when the word's other
     forms (a plural, a verb's) are NAMED_MORE rarer than it in French, which
@@ -789,22 +797,27 @@ def own_word(place: Place, name: str, written: str, main: str, words: Words) -> 
     from wordfreq import zipf_frequency
 
     spoken = {WORDFREQ.get(lang, lang) for lang in place.languages.get(name, ())}
-    if "fr" not in spoken or not name.isalpha() or first_name_in_use(name, words):
+    if not spoken or not name.isalpha() or first_name_in_use(name, words):
         return False  # one word: not the syrienne of République arabe syrienne
     numbers = words.written_in.get(written, set())
-    if 0 not in numbers:
-        return False
     dictionaries = LANGUAGES + OTHER_LANGUAGES
+    french = "fr" in spoken and 0 in numbers
+    if not numbers or (not french and any(dictionaries[n] in spoken for n in numbers)):
+        return False  # a word of its own language: the Dutch joodse, Portuguese camarões
     named = max(zipf_frequency(written, language) for language in spoken)
     for number in numbers:
         if dictionaries[number] not in spoken:
             zipf = zipf_frequency(written, dictionaries[number])
             if zipf >= NAME_IN_USE and zipf > named - NAMED_MORE:
                 return False
+    if not french and any(zipf_frequency(written, dictionaries[n]) > named for n in numbers):
+        return False  # the word more in use than the name: the Spanish circonio
     if place.ident.startswith("country"):
         return (place.population or 0) >= NAMED_COUNTRY
     if place.population is not None or main in words.common:
         return False
+    if not french:
+        return True
     if zipf_frequency(written, "fr") < NAME_IN_USE:
         return False
     forms = {written + "s", written + "nt", written[:-1] + "er"} - {written}
@@ -1040,6 +1053,7 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
         and p.ident.startswith("city")
         and (p.population or 0) >= MIN_FAR_POPULATION
     }
+    place_mains = frozenset(mains.values())
     for place in all_places:
         main = mains.get(place.ident)
         if main is None:
@@ -1052,7 +1066,9 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
             token[place.ident] = main
         else:  # Kherson (key herson, the French hersons' stem) is indexed as spelled
             token[place.ident] = spelling if own or spelled_token(spelling, words) else ""
-        keys = place_keys(place, main, words, chain, place.ident in named, own, city_mains)
+        keys = place_keys(
+            place, main, words, chain, place.ident in named, own, city_mains, place_mains
+        )
         mainly = {main, spelled(spelling), WRITTEN + as_written(place.main, spelling)}
         for name in place.own:  # Libano (Italian) is Lebanon's as much as Lebanon
             plain, readings = name_readings(name, chain)
