@@ -654,7 +654,6 @@ def place_keys(
     chain,
     named: bool = False,
     own: str = "",
-    city_mains: frozenset[str] = frozenset(),
     place_mains: frozenset[str] = frozenset(),
 ) -> dict[str, bool]:
     """The keys of a place's names that may stand for it, each with whether one of its
@@ -1066,9 +1065,7 @@ def gazetteer(all_places: list[Place], words: Words) -> dict[str, str]:
             token[place.ident] = main
         else:  # Kherson (key herson, the French hersons' stem) is indexed as spelled
             token[place.ident] = spelling if own or spelled_token(spelling, words) else ""
-        keys = place_keys(
-            place, main, words, chain, place.ident in named, own, city_mains, place_mains
-        )
+        keys = place_keys(place, main, words, chain, place.ident in named, own, place_mains)
         mainly = {main, spelled(spelling), WRITTEN + as_written(place.main, spelling)}
         for name in place.own:  # Libano (Italian) is Lebanon's as much as Lebanon
             plain, readings = name_readings(name, chain)
