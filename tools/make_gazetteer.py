@@ -339,8 +339,11 @@ def places(cldr: Path | None = None) -> list[Place]:
             Place(f"country {code}", c["name"], c["population"], code, names, own, languages)
         )
     region_names = translations("iso3166-2")
-    subdivisions = cldr_names(cldr)
     by_language = {lang: cldr_names(cldr, (lang,)) for lang in NEWS_LANGUAGES}
+    subdivisions: dict[str, set[str]] = defaultdict(set)  # in every news language
+    for named in by_language.values():
+        for code, names in named.items():
+            subdivisions[code] |= names
     english = by_language["en"]
     chain = name_chain()
     for region in pycountry.subdivisions:
@@ -662,7 +665,9 @@ def place_keys(
     is no word's is kept as spelled (``spelled``): Wien, not any word keyed ven; so is
     ``own``, the main name of a ``named_city``, though a word is spelled so (paris).
     One whose spelling is a word's but that no word is written as, accents and all,
-    is kept as written (``WRITTEN``: ~bâle, ~londres)."""
+    is kept as written (``WRITTEN``: ~bâle, ~londres); so is an own name that a rare
+    word is written as (``own_word``: ~chine), unless it reads as one of
+    ``place_mains``, the main keys of all places (Pékin, Pekin in Illinois)."""
     # key -> trusted: written in Cyrillic or Greek at least once, or a country's own
     # name (the Spanish dictionary lists francia and ucrania as words)
     keys: dict[str, bool] = {}
@@ -691,7 +696,7 @@ def place_keys(
                     continue  # Ahmad is no name of Al Aḩmadī, nor Hamid of Isparta
         if readings:
             written[spelling].add(as_written(name, spelling))
-            if main not in readings and not set(readings) & place_mains:  # nor Tripoli's
+            if main not in readings and not set(readings) & place_mains:  # nor Pekin's
                 if own_word(place, name, as_written(name, spelling), main, words):
                     own_words.add(as_written(name, spelling))
             if (place.population or 0) >= MIN_FAR_POPULATION and written_so:
@@ -780,10 +785,8 @@ def own_word(place: Place, name: str, written: str, main: str, words: Words) -> 
     A name that is no word of its own language (the German Galicien, Tasmanien, the
     English Crete: French and Italian words), when wordfreq finds it as the name at
     least as often as the word (not the Spanish circonio, zirconium, Italian for
-    Cerknica). A French
-    name of a word of the French dictionary:
-
-    a country of NAMED_COUNTRY people: the news names it more than the word, as for
+    Cerknica). A French name of a word of the French dictionary, for a country of
+    NAMED_COUNTRY people: the news names it more than the word, as for
     its main name (the French Chine, a form of chiner; Japon, a porcelain; Inde,
     Suède, Brésil). A region whose main name is no word's: when the word's other
     forms (a plural, a verb's) are NAMED_MORE rarer than it in French, which
@@ -804,12 +807,12 @@ def own_word(place: Place, name: str, written: str, main: str, words: Words) -> 
     if not numbers or (not french and any(dictionaries[n] in spoken for n in numbers)):
         return False  # a word of its own language: the Dutch joodse, Portuguese camarões
     named = max(zipf_frequency(written, language) for language in spoken)
-    for number in numbers:
-        if dictionaries[number] not in spoken:
-            zipf = zipf_frequency(written, dictionaries[number])
-            if zipf >= NAME_IN_USE and zipf > named - NAMED_MORE:
-                return False
-    if not french and any(zipf_frequency(written, dictionaries[n]) > named for n in numbers):
+    abroad = [
+        zipf_frequency(written, dictionaries[n]) for n in numbers if dictionaries[n] not in spoken
+    ]  # for a name that is not French, every dictionary that lists the word
+    if any(zipf >= NAME_IN_USE and zipf > named - NAMED_MORE for zipf in abroad):
+        return False
+    if not french and any(zipf > named for zipf in abroad):
         return False  # the word more in use than the name: the Spanish circonio
     if place.ident.startswith("country"):
         return (place.population or 0) >= NAMED_COUNTRY
@@ -1421,7 +1424,7 @@ def region_over_towns(
     does any other region."""
     regions = [(p, tier) for p, tier in bearers if p.population is None]
     if len(regions) != 1 or regions[0][1] < 1:
-        return None  # a name that might read otherwise (Хунань: Hunan, not Shunan, Japan)
+        return None  # a name that might read otherwise proves nothing
     region = regions[0][0]
     if not any(
         in_scripts_latin(name) and key in name_readings(name, chain)[1] for name in region.own
